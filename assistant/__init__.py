@@ -1,0 +1,1 @@
+"""Answering from the index: retrieval, extractive answers with verified citations, CLI, evaluation."""

@@ -1,0 +1,190 @@
+"""The default answerer: no LLM, only verbatim sentences from the retrieved passages.
+
+Each sentence of the top passages is scored against the question by meaning (embedding cosine)
+and by the question's rare words it contains (IDF-weighted overlap). The best few are quoted
+whole, each with its own citation. When the best evidence is weak, or the question hinges on
+words the corpus never uses, the answer says the corpus does not answer, and shows the closest
+passages as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+
+from assistant.models import Answer, Citation, Source
+from assistant.retriever import Retrieval
+
+REFUSAL = "The corpus does not answer this question."
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds of the refuse/answer decision, fitted on the development questions (docs/answering.md)."""
+
+    min_score: float = 0.42  # best sentence's combined score below this: refuse
+    max_unknown_share: float = 0.34  # share of the question's IDF weight the corpus never uses
+    meaning_weight: float = 0.6  # combined = weight * cosine + (1 - weight) * overlap
+    keep_ratio: float = 0.8  # quote sentences scoring at least this share of the best
+    min_keep: float = 0.35
+
+
+@dataclass
+class ScoredSentence:
+    source: Source
+    start: int
+    end: int
+    text: str
+    cosine: float
+    overlap: float
+    score: float
+
+
+class ExtractiveAnswerer:
+    def __init__(self, index, max_quotes: int = 4, calibration: Calibration | None = None, passages: int = 6):
+        self.index = index
+        self.max_quotes = max_quotes
+        self.calibration = calibration or Calibration()
+        self.passages = passages
+
+    def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        scored = self.score_sentences(retrieval)
+        stats = self.index.lexical.term_stats(retrieval.query)
+        unknown = _unknown_share(stats)
+        best = scored[0].score if scored else 0.0
+        c = self.calibration
+        if not scored or best < c.min_score or unknown > c.max_unknown_share:
+            return refusal(question, retrieval)
+        chosen = self.choose(scored)
+        return compose(question, retrieval, chosen)
+
+    def score_sentences(self, retrieval: Retrieval) -> list[ScoredSentence]:
+        candidates: list[tuple[Source, int, int, str]] = []
+        for source in retrieval.sources[: self.passages]:
+            for s, e in source.sentences or [(source.start, source.end)]:
+                text = source.text[s - source.start : e - source.start]
+                if len(text.split()) >= 3:
+                    candidates.append((source, s, e, text))
+        if not candidates:
+            return []
+        vectors = self.index.embedder.embed([t for *_, t in candidates])
+        cosines = vectors @ retrieval.vector
+        weights = _query_weights(self.index.lexical.term_stats(retrieval.query))
+        w = self.calibration.meaning_weight
+        out = []
+        for (source, s, e, text), cos in zip(candidates, cosines):
+            overlap = _overlap(weights, text)
+            out.append(ScoredSentence(source, s, e, text, float(cos), overlap, w * float(cos) + (1 - w) * overlap))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The best sentence, and those close to it, without repeats."""
+        c = self.calibration
+        best = scored[0].score
+        chosen: list[ScoredSentence] = []
+        for sent in scored:
+            if len(chosen) >= self.max_quotes or sent.score < max(best * c.keep_ratio, c.min_keep):
+                break
+            if any(_same_sentence(sent, other) for other in chosen):
+                continue
+            chosen.append(sent)
+        return chosen
+
+
+def _query_weights(stats) -> dict[str, float]:
+    return {t: idf for t, known, idf in zip(stats.terms, stats.known, stats.idf) if known}
+
+
+def _unknown_share(stats) -> float:
+    total = sum(stats.idf)
+    unknown = sum(idf for known, idf in zip(stats.known, stats.idf) if not known)
+    return unknown / total if total else 1.0
+
+
+def _overlap(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    stems = set(_STEMMER.stemWords(_WORD.findall(text.lower())))
+    return sum(w for t, w in weights.items() if t in stems) / total
+
+
+def _same_sentence(a: ScoredSentence, b: ScoredSentence) -> bool:
+    if a.source.article_id == b.source.article_id and a.start < b.end and b.start < a.end:
+        return True
+    return " ".join(a.text.lower().split()) == " ".join(b.text.lower().split())
+
+
+def compose(question: str, retrieval: Retrieval, chosen: list[ScoredSentence]) -> Answer:
+    """Quotes grouped by article (best article first), in reading order within each article."""
+    groups: dict[str, list[ScoredSentence]] = {}
+    for sent in chosen:
+        groups.setdefault(sent.source.article_id, []).append(sent)
+    citations: list[Citation] = []
+    lines: list[str] = []
+    several = len(groups) > 1
+    for sentences in groups.values():
+        sentences.sort(key=lambda s: s.start)
+        head = sentences[0].source
+        if several:
+            byline = head.byline()
+            lines.append(f"**{head.title}**" + (f" ({byline})" if byline else "") + ":")
+        for sent in sentences:
+            n = len(citations) + 1
+            citations.append(cite(n, sent.source, sent.start, sent.end))
+            lines.append(f"{'- ' if several else ''}“{sent.text}” [{n}]")
+        if several:
+            lines.append("")
+    return Answer(
+        question=question,
+        text="\n".join(lines).strip() if several else "\n\n".join(lines),
+        citations=citations,
+        sources=retrieval.sources,
+        search_query=retrieval.query,
+    )
+
+
+def cite(n: int, source: Source, start: int, end: int) -> Citation:
+    return Citation(
+        n=n,
+        article_id=source.article_id,
+        title=source.title,
+        author=source.author,
+        published=source.published,
+        publisher=source.publisher,
+        url=source.url,
+        section=source.section,
+        paragraph=source.paragraph,
+        quote=source.text[start - source.start : end - source.start],
+        start=start,
+        end=end,
+        passage_start=source.start,
+        passage_end=source.end,
+        passage_text=source.text,
+    )
+
+
+def refusal(question: str, retrieval: Retrieval, reason: str = "") -> Answer:
+    closest = retrieval.sources[:3]
+    lines = [reason or REFUSAL]
+    if closest:
+        lines.append("\nClosest passages (not an answer):")
+        for s in closest:
+            snippet = " ".join(s.text.split())
+            snippet = snippet if len(snippet) <= 160 else snippet[:157].rsplit(" ", 1)[0] + "…"
+            lines.append(f"- *{s.title}*, {s.section or 'opening'}: {snippet}")
+    return Answer(
+        question=question,
+        text="\n".join(lines),
+        abstained=True,
+        sources=retrieval.sources,
+        search_query=retrieval.query,
+    )
+
+

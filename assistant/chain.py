@@ -1,0 +1,107 @@
+"""The answer chain: question (+ conversation) → search query → passages → cited answer.
+
+It is one LCEL runnable so the CLI, the app and the evaluation run exactly the same steps.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.followup import search_query
+from assistant.models import Answer
+from assistant.retriever import Filters, HybridRetriever, Retrieval
+from footnote.settings import Settings
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Ask:
+    question: str
+    history: list[str] = field(default_factory=list)
+    filters: Filters | None = None
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as typed, with a message fit to show the user."""
+
+
+def clean_question(text: str) -> tuple[str, str]:
+    """Strip control characters and cap the length; returns (question, notice)."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text or "")
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("Please type a question.")
+    notice = ""
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+        notice = f"Your question was over {MAX_QUESTION_CHARS:,} characters; only its beginning was used."
+    return text, notice
+
+
+def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer) -> Runnable:
+    def prepare(ask: Ask) -> tuple[Ask, str, str]:
+        question, notice = clean_question(ask.question)
+        history = [clean_question(h)[0] for h in ask.history if h and h.strip()]
+        return Ask(question, history, ask.filters), search_query(question, history), notice
+
+    def retrieve(step: tuple[Ask, str, str]) -> tuple[Ask, Retrieval, str]:
+        ask, query, notice = step
+        return ask, retriever.retrieve(query, ask.filters), notice
+
+    def answer(step: tuple[Ask, Retrieval, str]) -> Answer:
+        ask, retrieval, notice = step
+        result = answerer.answer(ask.question, retrieval)
+        result.notice = notice
+        return result
+
+    return RunnableLambda(prepare) | RunnableLambda(retrieve) | RunnableLambda(answer)
+
+
+class Assistant:
+    """Everything a front end needs: ask, stream, quote. Built once per process."""
+
+    def __init__(self, index, settings: Settings):
+        self.index = index
+        self.settings = settings
+        self.retriever = HybridRetriever(
+            index=index, k=settings.top_k, candidates=settings.candidates, rrf_k=settings.rrf_k
+        )
+        self.answerer = ExtractiveAnswerer(index, max_quotes=settings.max_quotes)
+        self.chain = build_chain(self.retriever, self.answerer)
+
+    def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
+        return self.chain.invoke(Ask(question, list(history or []), filters))
+
+    def stream(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Iterator[Answer]:
+        """Partial answers as the text grows; the last one is the complete answer."""
+        answer = self.ask(question, history, filters)
+        lines = answer.text.split("\n")
+        for i in range(1, len(lines)):
+            yield answer.model_copy(update={"text": "\n".join(lines[:i])})
+        yield answer
+
+    def quotes(self, topic: str, filters: Filters | None = None, count: int | None = None) -> Answer:
+        """The best verbatim quotes on a topic, one per passage, ready to paste with attribution."""
+        question, notice = clean_question(topic)
+        retrieval = self.retriever.retrieve(question, filters)
+        scored = self.answerer.score_sentences(retrieval)
+        picked, seen = [], set()
+        for sent in scored:
+            if sent.source.passage_id in seen:
+                continue
+            seen.add(sent.source.passage_id)
+            picked.append(sent)
+            if len(picked) >= (count or self.settings.quote_count):
+                break
+        from assistant.answer import cite
+
+        citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
+        text = "\n\n".join(f"“{c.quote}” — {c.attribution()} [{c.n}]" for c in citations)
+        return Answer(question=question, text=text, citations=citations, sources=retrieval.sources,
+                      search_query=question, notice=notice)

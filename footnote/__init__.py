@@ -1,0 +1,1 @@
+"""Shared core of Footnote: settings and the data types that flow between ingest and assistant."""

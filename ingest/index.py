@@ -1,0 +1,125 @@
+"""The index as one object: embedder, Chroma store and BM25, kept in step by ``sync``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from footnote.models import Article
+from footnote.settings import Settings
+from ingest.chunk import chunk_article
+from ingest.embed import Embedder, load_embedder
+from ingest.errors import IngestError
+from ingest.lexical import LexicalIndex
+from ingest.load import corpus_files, load_article
+from ingest.store import PassageStore, make_client
+
+Progress = Callable[[float, str], None]  # (fraction done, what is happening)
+
+_GROUP_PASSAGES = 2000  # embed this many passages at a time: bounded memory on huge corpora
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    passages_embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged, {self.passages_embedded} passages embedded, "
+            f"{len(self.errors)} errors"
+        )
+
+
+class Index:
+    def __init__(self, settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or load_embedder(settings.model_path())
+        self.store = PassageStore(make_client(settings, index_dir), self.embedder, settings.collection)
+        self.lexical = LexicalIndex(self.store)
+        self.write_lock = threading.Lock()  # one writer at a time; readers never wait on it
+
+    def sync(self, corpus_dir: Path, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
+        """Make the index hold exactly the articles of ``corpus_dir``, embedding only what changed."""
+        report = SyncReport()
+        with self.write_lock:
+            indexed = self.store.indexed_articles()
+            articles: list[Article] = []
+            seen: set[str] = set()
+            for path in corpus_files(corpus_dir):
+                try:
+                    article = load_article(path, corpus_dir, self.settings.max_file_bytes)
+                except IngestError as exc:
+                    report.errors.append(exc)
+                    seen.add(exc.source)  # a file that fails to load keeps its old passages
+                    continue
+                seen.add(article.id)
+                state = indexed.get(article.id)
+                if state and state.complete and state.content_hash == article.content_hash:
+                    report.unchanged.append(article.id)
+                else:
+                    (report.updated if state else report.added).append(article.id)
+                    articles.append(article)
+            for aid in sorted(set(indexed) - seen):
+                self.store.delete_article(aid)
+                report.removed.append(aid)
+            report.passages_embedded = self._index_articles(articles, progress, show_bar)
+            self.lexical.refresh()
+        return report
+
+    def index_article(self, article: Article, progress: Progress | None = None) -> int:
+        with self.write_lock:
+            n = self._index_articles([article], progress, show_bar=False)
+            self.lexical.refresh()
+        return n
+
+    def remove_article(self, article_id: str) -> None:
+        with self.write_lock:
+            self.store.delete_article(article_id)
+            self.lexical.refresh()
+
+    def _index_articles(self, articles: list[Article], progress: Progress | None, show_bar: bool) -> int:
+        chunked = [(a, chunk_article(a, self.settings.passage_chars)) for a in articles]
+        total = sum(len(p) for _, p in chunked)
+        bar = tqdm(total=total, desc="Embedding passages", unit="passage", disable=not show_bar or total == 0)
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            bar.update(n)
+            if progress is not None and total:
+                progress(done / total, f"Embedding passages {done}/{total}")
+
+        group: list[tuple[Article, list]] = []
+        for item in chunked:
+            group.append(item)
+            if sum(len(p) for _, p in group) >= _GROUP_PASSAGES:
+                self._embed_and_store(group, advance)
+                group = []
+        self._embed_and_store(group, advance)
+        bar.close()
+        return total
+
+    def _embed_and_store(self, group, advance) -> None:
+        if not group:
+            return
+        texts = [p.text for _, passages in group for p in passages]
+        vectors = self.embedder.embed(texts, progress=advance)
+        at = 0
+        for article, passages in group:
+            self.store.put_article(article, passages, vectors[at : at + len(passages)])
+            at += len(passages)

@@ -1,0 +1,193 @@
+"""The corpus folder and its index together: what the CLI and the app call to grow the corpus.
+
+``corpus/`` is the source of truth. Every change writes the folder first (atomically) and then
+the index; if indexing fails the folder is put back, and ``sync`` repairs anything a crash left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from footnote.models import Article, ArticleMeta
+from footnote.settings import Settings
+from ingest.errors import IngestError
+from ingest.frontmatter import render_article
+from ingest.index import Index, Progress, SyncReport
+from ingest.load import Draft, corpus_files, load_article, parse_article, read_document
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: str
+    title: str
+    author: str
+    published: str
+    publisher: str
+    url: str
+    passages: int
+    added: float  # file modification time
+
+
+class Library:
+    def __init__(self, settings: Settings, index: Index, corpus_dir: Path | None = None):
+        self.settings = settings
+        self.index = index
+        self.corpus_dir = Path(corpus_dir or settings.corpus_dir)
+        self.corpus_dir.mkdir(parents=True, exist_ok=True)
+
+    def sync(self, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
+        return self.index.sync(self.corpus_dir, progress, show_bar)
+
+    def articles(self) -> list[ArticleInfo]:
+        indexed = self.index.store.indexed_articles()
+        out = []
+        for aid, state in sorted(indexed.items()):
+            path = self.corpus_dir / aid
+            meta = state.meta
+            out.append(
+                ArticleInfo(
+                    id=aid,
+                    title=meta.get("title") or aid,
+                    author=meta.get("author", ""),
+                    published=meta.get("published", ""),
+                    publisher=meta.get("publisher", ""),
+                    url=meta.get("url", ""),
+                    passages=state.passages,
+                    added=path.stat().st_mtime if path.exists() else 0.0,
+                )
+            )
+        return out
+
+    def article(self, article_id: str) -> Article:
+        path = self._path_of(article_id)
+        return load_article(path, self.corpus_dir, self.settings.max_file_bytes)
+
+    def resolve(self, ref: str) -> str:
+        """An article id from its id, file name or file stem, as a user would type it."""
+        ids = [PurePosixPath(p.relative_to(self.corpus_dir)).as_posix() for p in corpus_files(self.corpus_dir)]
+        for aid in ids:
+            if ref in (aid, PurePosixPath(aid).name, PurePosixPath(aid).stem):
+                return aid
+        raise IngestError(ref, "no such article in the corpus")
+
+    def draft_from_file(self, name: str, data: bytes) -> Draft:
+        return read_document(name, data, self.settings.max_file_bytes)
+
+    def add(
+        self,
+        draft: Draft,
+        name: str | None = None,
+        overrides: dict[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> Article:
+        """Write a draft into the corpus as Markdown and index it; on any failure, nothing changes."""
+        meta = draft.meta.model_copy(update={k: v for k, v in (overrides or {}).items() if v})
+        if not meta.title:
+            meta.title, meta.title_derived = derive_title(draft.body, draft.stem), True
+        elif overrides and overrides.get("title"):
+            meta.title_derived = False
+        file_name = safe_file_name(name) if name else slugify(draft.stem or meta.title) + ".md"
+        article = parse_article(file_name, render_article(meta, draft.body.strip("\n")))
+        duplicate = self.find_duplicate(article)
+        if duplicate:
+            raise IngestError(name or draft.stem, f"same text as the article already in the corpus: {duplicate}")
+        path = self.corpus_dir / file_name
+        previous = path.read_bytes() if path.exists() else None
+        write_atomic(path, article.content)
+        try:
+            self.index.index_article(article, progress)
+        except BaseException:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, previous.decode("utf-8"))
+            raise
+        return article
+
+    def remove(self, article_id: str) -> None:
+        path = self._path_of(article_id)
+        self.index.remove_article(article_id)
+        path.unlink()
+
+    def find_duplicate(self, article: Article) -> str | None:
+        fingerprint = _fingerprint(article.body)
+        for path in corpus_files(self.corpus_dir):
+            other_id = PurePosixPath(path.relative_to(self.corpus_dir)).as_posix()
+            if other_id == article.id:
+                continue
+            try:
+                other = load_article(path, self.corpus_dir, self.settings.max_file_bytes)
+            except IngestError:
+                continue
+            if _fingerprint(other.body) == fingerprint:
+                return other_id
+        return None
+
+    def _path_of(self, article_id: str) -> Path:
+        path = (self.corpus_dir / safe_file_name(article_id, keep_dirs=True)).resolve()
+        if not path.is_file():
+            raise IngestError(article_id, "no such article in the corpus")
+        return path
+
+
+def _fingerprint(body: str) -> str:
+    return " ".join(body.lower().split())
+
+
+def derive_title(body: str, stem: str) -> str:
+    """A short descriptive title from the text's first heading or words; marked as derived."""
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            words = line.split()
+            return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].strip("-") or "article"
+
+
+def safe_file_name(name: str, keep_dirs: bool = False) -> str:
+    """Refuse names that would write outside the corpus folder instead of quietly fixing them."""
+    if "\x00" in name:
+        raise IngestError(repr(name), "file name contains a NUL byte")
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise IngestError(name, "absolute paths are not allowed; give a file name")
+    parts = re.split(r"[\\/]", name)
+    if any(part in ("..", ".") for part in parts) or (not keep_dirs and len(parts) > 1):
+        raise IngestError(name, "file name tries to leave the corpus folder")
+    if not name.strip() or any(part.startswith(".") for part in parts):
+        raise IngestError(name, "file name is empty or hidden")
+    if not name.lower().endswith((".md", ".markdown", ".txt")):
+        name = slugify(PurePosixPath(name).stem) + ".md"
+    return name
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a temporary file beside the target, fsync it, then rename over: never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def meta_overrides(**fields: str | None) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if v}
+
+
+__all__ = ["Library", "ArticleInfo", "ArticleMeta", "derive_title", "slugify", "safe_file_name", "write_atomic"]

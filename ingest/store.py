@@ -1,0 +1,178 @@
+"""The Chroma collection of passages: the one persistent index, embedded or on a `chroma run` server.
+
+Each passage carries its article's content hash and passage count. That makes an article's index
+state checkable from Chroma alone: complete when all of its passages for the current hash are
+there, otherwise stale or half-written (a crash mid-way) and re-indexed by the next sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from footnote.models import Article, Passage, Span
+from footnote.settings import Settings
+from ingest.embed import ChromaEmbedding, Embedder
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    article_id: str
+    content_hash: str
+    passages: int
+    expected: int
+    meta: dict[str, Any]
+
+    @property
+    def complete(self) -> bool:
+        return self.passages == self.expected
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as the index returns it, with its article's metadata beside it."""
+
+    passage: Passage
+    meta: dict[str, Any]
+
+
+_ARTICLE_FIELDS = ("title", "title_derived", "author", "published", "publisher", "url")
+
+
+def make_client(settings: Settings, index_dir: Path | None = None) -> chromadb.api.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    path = Path(index_dir or settings.index_dir) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class PassageStore:
+    def __init__(self, client: chromadb.api.ClientAPI, embedder: Embedder, collection: str):
+        self.embedder = embedder
+        self.collection = client.get_or_create_collection(
+            collection,
+            embedding_function=ChromaEmbedding(embedder),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._batch = max(1, min(client.get_max_batch_size(), 5000))
+
+    # --- what is indexed -------------------------------------------------------------------
+    def indexed_articles(self) -> dict[str, IndexedArticle]:
+        counts: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], dict] = {}
+        for meta in self._all_metadatas():
+            key = (meta["article_id"], meta["content_hash"])
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, meta)
+        out: dict[str, IndexedArticle] = {}
+        for (aid, digest), n in counts.items():
+            meta = first[(aid, digest)]
+            state = IndexedArticle(aid, digest, n, int(meta["n_passages"]), _article_meta(meta))
+            # two hashes for one article can only be a crash between delete and add: keep neither
+            out[aid] = state if aid not in out else IndexedArticle(aid, "", -1, 0, state.meta)
+        return out
+
+    def _all_metadatas(self):
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=self._batch, offset=offset)
+            yield from got["metadatas"]
+            if len(got["ids"]) < self._batch:
+                return
+            offset += self._batch
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    # --- writing -------------------------------------------------------------------------------
+    def put_article(self, article: Article, passages: list[Passage], vectors: np.ndarray) -> None:
+        """Replace an article's passages. Old ones go first, so a crash leaves it missing, never mixed."""
+        self.delete_article(article.id)
+        meta = {name: getattr(article.meta, name) for name in _ARTICLE_FIELDS}
+        meta["title"] = article.title
+        for lo in range(0, len(passages), self._batch):
+            chunk = passages[lo : lo + self._batch]
+            self.collection.add(
+                ids=[_passage_id(article, p) for p in chunk],
+                embeddings=vectors[lo : lo + len(chunk)],
+                documents=[p.text for p in chunk],
+                metadatas=[_passage_meta(article, p, len(passages), meta) for p in chunk],
+            )
+
+    def delete_article(self, article_id: str) -> None:
+        self.collection.delete(where={"article_id": article_id})
+
+    # --- reading -------------------------------------------------------------------------------
+    def get(self, ids: list[str]) -> list[StoredPassage]:
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {i: _stored(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def all_passages(self):
+        """(id, text, metadata) of every passage, in pages so memory stays bounded."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=self._batch, offset=offset)
+            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            if len(got["ids"]) < self._batch:
+                return
+            offset += self._batch
+
+    def nearest(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """Passage ids with cosine similarity, best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[vector], n_results=min(n, total), where=where, include=["distances"]
+        )
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def _passage_id(article: Article, passage: Passage) -> str:
+    return f"{article.id}#{article.content_hash[:12]}#{passage.index}"
+
+
+def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict) -> dict[str, Any]:
+    flat = [x for s in p.sentences for x in (s.start, s.end)]
+    return {
+        **article_meta,
+        "article_id": article.id,
+        "content_hash": article.content_hash,
+        "n_passages": n,
+        "index": p.index,
+        "start": p.start,
+        "end": p.end,
+        "section": p.section,
+        "paragraph": p.paragraph,
+        "sentences": flat or [p.start, p.end],
+    }
+
+
+def _article_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    return {name: meta.get(name, "") for name in _ARTICLE_FIELDS}
+
+
+def _stored(text: str, meta: dict[str, Any]) -> StoredPassage:
+    flat = list(meta["sentences"])
+    sentences = tuple(Span(flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+    passage = Passage(
+        article_id=meta["article_id"],
+        index=int(meta["index"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=text,
+        section=meta.get("section", ""),
+        paragraph=int(meta.get("paragraph", 0)),
+        sentences=sentences,
+    )
+    return StoredPassage(passage, _article_meta(meta))
