@@ -14,6 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_OK = set("\n\r\t\f")
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 def decode_text(data: bytes, source: str, max_bytes: int) -> str:
@@ -52,10 +53,14 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise IngestError(source, "file looks binary, not text (no text encoding fits)")
-    return str(best)
+    # Short texts fit several code pages equally well; Western ones are by far the likeliest here.
+    least_chaos = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
+    preferred = next((m for m in tied if m.encoding in _WESTERN), tied[0])
+    return str(preferred)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

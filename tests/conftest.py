@@ -1,0 +1,77 @@
+"""Shared fixtures: real model, real Chroma in temporary folders, the real seed articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from footnote.settings import Settings, bundled_model_dir
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
+EXTRA_QUESTIONS = REPO / "tests" / "data" / "extra_questions.jsonl"
+LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once: it is the slowest thing in the suite."""
+    from ingest.embed import load_embedder
+
+    return load_embedder(bundled_model_dir())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def index(settings, embedder):
+    from ingest.index import Index
+
+    return Index(settings, embedder=embedder)
+
+
+@pytest.fixture
+def library(settings, index):
+    """A library over a copy of the project's corpus/, indexed."""
+    from ingest.library import Library
+
+    shutil.copytree(REPO / "corpus", settings.corpus_dir)
+    lib = Library(settings, index)
+    assert lib.sync().ok
+    return lib
+
+
+def _assistant_over(folder: Path, tmp: Path, embedder):
+    from assistant.chain import Assistant
+    from ingest.index import Index
+
+    settings = Settings(corpus_dir=folder, index_dir=tmp)
+    index = Index(settings, embedder=embedder)
+    assert index.sync(folder).ok
+    return Assistant(index, settings)
+
+
+@pytest.fixture(scope="session")
+def seeds_assistant(tmp_path_factory, embedder):
+    """An assistant over ../shared/seeds exactly as given (plain .txt files)."""
+    return _assistant_over(SEEDS, tmp_path_factory.mktemp("seeds-index"), embedder)
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(tmp_path_factory, embedder):
+    """An assistant over the project's own corpus/ (Markdown with front matter)."""
+    folder = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(REPO / "corpus", folder)
+    return _assistant_over(folder, tmp_path_factory.mktemp("corpus-index"), embedder)

@@ -1,0 +1,87 @@
+"""The command lines as a user runs them: add, list, ask, quote, remove; exit codes say what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, SEEDS
+
+
+@pytest.fixture
+def run(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(corpus), "FOOTNOTE_INDEX_DIR": str(tmp_path / "index")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, cwd=tmp_path)
+
+    run.corpus = corpus
+    return run
+
+
+def test_add_list_ask_remove(run, tmp_path):
+    article = tmp_path / "hawks.txt"
+    article.write_text("The Hawk Question\nSeoul keeps 300 Hawk batteries in reserve for a rainy day.\n", "utf-8")
+    added = run("ingest", "add", str(article), "--author", "Test Author", "--published", "2025-01-02")
+    assert added.returncode == 0, added.stderr
+    assert "added hawks.md" in added.stdout
+    stored = (run.corpus / "hawks.md").read_text("utf-8")
+    assert stored.startswith("---\ntitle: The Hawk Question\ntitle_derived: true\nauthor: Test Author\n")
+    assert "## The Hawk Question\nSeoul keeps 300 Hawk batteries" in stored
+
+    listed = run("ingest", "list")
+    assert "hawks.md\tThe Hawk Question\tTest Author, 2025-01-02" in listed.stdout
+
+    asked = run("assistant", "ask", "How many Hawk batteries does Seoul keep in reserve?", "--json")
+    answer = json.loads(asked.stdout)
+    assert any(c["article_id"] == "hawks.md" and "300 Hawk batteries" in c["quote"] for c in answer["citations"])
+
+    removed = run("ingest", "remove", "hawks")
+    assert removed.returncode == 0 and not (run.corpus / "hawks.md").exists()
+    assert "hawks.md" not in run("ingest", "list").stdout
+
+
+def test_sync_shows_progress_and_bad_files_fail_with_one_line_each(run):
+    (run.corpus / "empty.md").write_text("", "utf-8")
+    (run.corpus / "broken.md").write_text("---\nauthor: [x\n---\ntext\n", "utf-8")
+    result = run("ingest", "sync")
+    assert result.returncode == 1
+    assert "Embedding passages" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert sorted(errors) == [
+        "error: broken.md: malformed YAML front matter: while parsing a flow sequence",
+        "error: empty.md: file is empty",
+    ]
+
+
+def test_adding_the_same_article_twice_is_refused_naming_the_existing_one(run):
+    result = run("ingest", "add", str(SEEDS / "000_7a5f3811124590e6.txt"))
+    assert result.returncode == 1
+    assert "north-korea-in-ukraine-south-korea-response.md" in result.stderr
+    assert not (run.corpus / "000_7a5f3811124590e6.md").exists()
+
+
+def test_ask_prints_answer_and_numbered_sources(run):
+    result = run("assistant", "ask", "How much is Russia expected to pay North Korea per soldier?")
+    assert result.returncode == 0, result.stderr
+    assert "$2,000 per soldier per month" in result.stdout
+    assert "Sources:\n[1] Lami Kim, “" in result.stdout
+
+
+def test_quote_prints_quotes_ready_to_paste(run):
+    result = run("assistant", "quote", "public opinion on supplying arms", "--count", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("    — ") == 2
+
+
+def test_empty_question_exits_with_a_message(run):
+    result = run("assistant", "ask", "  ")
+    assert result.returncode == 2
+    assert "Please type a question." in result.stderr

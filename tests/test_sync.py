@@ -1,0 +1,74 @@
+"""`sync` makes the index match corpus/ exactly and embeds only what changed (real Chroma, real model)."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import LAMI_KIM, REPO
+
+
+def passage_articles(index) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, _, meta in index.store.all_passages():
+        counts[meta["article_id"]] = counts.get(meta["article_id"], 0) + 1
+    return counts
+
+
+def test_first_sync_indexes_every_article(library):
+    assert set(passage_articles(library.index)) == {p.name for p in (REPO / "corpus").glob("*.md")}
+    assert len(library.index.lexical) == library.index.store.count()
+
+
+def test_second_sync_embeds_nothing(library):
+    report = library.sync()
+    assert report.passages_embedded == 0
+    assert not report.added and not report.updated and not report.removed
+    assert len(report.unchanged) == 2
+
+
+def test_editing_one_article_reembeds_that_article_only(library):
+    path = library.corpus_dir / LAMI_KIM
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing sentence about Seoul.\n", encoding="utf-8")
+    report = library.sync()
+    assert report.updated == [LAMI_KIM]
+    assert report.unchanged == ["yoon-at-nato-north-korea-russia.md"]
+    assert report.passages_embedded == passage_articles(library.index)[LAMI_KIM]
+    texts = [text for _, text, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM]
+    assert any("A new closing sentence about Seoul." in t for t in texts)
+    assert {meta["content_hash"] for _, _, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM} == {
+        library.article(LAMI_KIM).content_hash
+    }
+
+
+def test_deleting_a_file_removes_its_passages(library):
+    (library.corpus_dir / LAMI_KIM).unlink()
+    report = library.sync()
+    assert report.removed == [LAMI_KIM]
+    assert LAMI_KIM not in passage_articles(library.index)
+    assert all(aid != LAMI_KIM for aid in library.index.lexical.article_ids)
+
+
+def test_new_file_is_added_and_answerable(library, settings):
+    shutil.copy(REPO.parent / "shared" / "seeds" / "004_6fcc1978263b4a78.txt", library.corpus_dir / "nato.txt")
+    report = library.sync()
+    assert report.added == ["nato.txt"]
+    assert "nato.txt" in passage_articles(library.index)
+
+
+def test_half_indexed_article_is_repaired(library):
+    """A crash between Chroma writes leaves some passages of an article: the next sync redoes it."""
+    ids = [pid for pid, _, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM]
+    library.index.store.collection.delete(ids=ids[: len(ids) // 2])
+    report = library.sync()
+    assert report.updated == [LAMI_KIM]
+    assert passage_articles(library.index)[LAMI_KIM] == len(ids)
+
+
+def test_a_broken_file_is_reported_and_keeps_its_old_passages(library):
+    path = library.corpus_dir / LAMI_KIM
+    before = passage_articles(library.index)[LAMI_KIM]
+    path.write_text("---\ntitle: [unclosed\n---\nBody text here.\n", encoding="utf-8")
+    report = library.sync()
+    assert [e.source for e in report.errors] == [LAMI_KIM]
+    assert "YAML" in report.errors[0].problem
+    assert passage_articles(library.index)[LAMI_KIM] == before
