@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     max_quotes: int = 4
     quote_count: int = 5
 
+    # Optional LLM synthesis. "none" keeps the extractive answerer (the default and the fallback).
+    llm_backend: str = Field(default="none", pattern="^(none|openai|ollama)$")
+    llm_base_url: str = ""  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, vLLM, LM Studio) or Ollama's URL
+    llm_model: str = ""
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 60.0
+    llm_temperature: float = 0.0
+
     def model_path(self) -> str:
         return self.embedding_model or bundled_model_dir()
 
