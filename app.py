@@ -759,7 +759,8 @@ CSS = """
   font-size: 0.85rem; }
 .fn-facts dt { color: var(--body-text-color-subdued); }
 .fn-facts dd { margin: 0; overflow-wrap: anywhere; }
-#fn-table table, #fn-table textarea { font-family: var(--font) !important; }
+/* the table uses a monospace font inside itself (its own --font), hence the named font */
+#fn-table * { font-family: "Source Sans Pro", system-ui, sans-serif !important; }
 .fn-passage { white-space: pre-wrap; margin: 0.4rem 0; padding: 0.5rem 0.75rem; font-size: 0.93rem;
   line-height: 1.55; border-left: 3px solid var(--border-color-primary); background: var(--background-fill-secondary); }
 .fn-passage mark { background: #fde68a; color: #1f2937; padding: 0 0.1em; border-radius: 2px; }

@@ -19,23 +19,6 @@ from typing import ClassVar
 
 import httpx
 import pytest
-from app_support import (
-    HOSTILE_AUTHOR,
-    HOSTILE_TITLE,
-    IMG_PAYLOAD,
-    LINK_PAYLOAD,
-    ROOT,
-    SCRIPT_PAYLOAD,
-    SEED_QUESTION,
-    SEED_QUOTE,
-    SEVERAL_QUOTES_QUESTION,
-    free_port,
-    isolated_settings,
-    markers,
-    serve,
-    served_corpus,
-    write_article,
-)
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from gradio_client.utils import Status
@@ -56,6 +39,23 @@ from assistant.chain import MAX_QUESTION_CHARS
 from assistant.models import Answer, Citation
 from ingest.errors import IngestError
 from ingest.fetch import check_url, fetch_draft
+from tests.app_support import (
+    HOSTILE_AUTHOR,
+    HOSTILE_TITLE,
+    IMG_PAYLOAD,
+    LINK_PAYLOAD,
+    ROOT,
+    SCRIPT_PAYLOAD,
+    SEED_QUESTION,
+    SEED_QUOTE,
+    SEVERAL_QUOTES_QUESTION,
+    free_port,
+    isolated_settings,
+    markers,
+    serve,
+    served_corpus,
+    write_article,
+)
 
 NO_FILTERS = ([], None, "", "")
 OTTERS = "The otters of Lake Vell eat mostly crayfish, according to a 2022 survey by the lake authority.\n"
@@ -290,6 +290,18 @@ def test_article_text_and_questions_are_shown_never_run():
 
 
 # --- corpus ---------------------------------------------------------------------------------------
+
+
+def test_the_article_table_is_searched_by_title_author_and_id(app):
+    every = app.filter_table("")
+
+    assert [row[0] for row in app.filter_table("nato anniversary")] == [
+        "Yoon at NATO’s 75th Anniversary: Curbing the North Korea-Russia Partnership"
+    ]
+    assert [row[1] for row in app.filter_table("lami")] == ["Lami Kim"]
+    assert [row[5] for row in app.filter_table("response.md")] == ["north-korea-in-ukraine-south-korea-response.md"]
+    assert app.filter_table("no such words") == []
+    assert len(every) == 2 and all(row[3] > 0 for row in every)
 
 
 def test_add_a_file_ask_about_it_reindex_and_remove_it(app, served, tmp_path):

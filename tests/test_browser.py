@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from app_support import (
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.app_support import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -28,7 +30,6 @@ from app_support import (
     served_corpus,
     write_article,
 )
-from playwright.sync_api import Page, expect, sync_playwright
 
 WAIT_MS = 60_000  # generous: two cores may also be embedding
 expect.set_options(timeout=WAIT_MS)

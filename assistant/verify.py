@@ -1,0 +1,586 @@
+"""Check a generated answer against the passages it was written from, before anyone sees it.
+
+The model was given passages numbered [1]..[k]. Its answer is split into sentences (quotations
+kept whole, Markdown line prefixes such as bullets kept as layout) and every sentence is checked:
+
+* Citations: ``[n]`` (also ``[1, 2]``, ``[1-3]``, ``[Passage 2]``) that point to no passage are
+  removed. Each valid ``[n]`` becomes a numbered Citation of a verbatim span of that passage:
+  the quotation's exact span when the sentence quotes the passage, otherwise the passage sentence
+  that best supports the generated sentence (embedding cosine plus word overlap). Citations are
+  renumbered 1..m in order of first use and the markers in the text rewritten to match, so
+  every ``Citation.quote == article content[start:end]``.
+* Quotations: text in straight ``"…"`` or curly ``“…”`` quotation marks must appear verbatim in
+  a cited passage. Only typography is forgiven (straight/curly apostrophes and quotation marks,
+  dashes, runs of spaces, an ellipsis for an omission, a full stop inside the closing mark); the
+  quoted words are then rewritten to the article's exact characters. A quotation that is not
+  found loses its quotation marks, so a misquote is never presented as a quote.
+* Support: each cited sentence is scored against its cited passages with what runs offline:
+  ``score = 0.5 * cosine + 0.5 * overlap`` (cosine: best of the passages' sentences and whole
+  passages, all-MiniLM-L6-v2; overlap: share of the sentence's content words, stemmed, found in
+  the passages). A number in the sentence (``$2,000``, ``13 percent``, ``1973``) that is not in
+  a cited passage makes the sentence unsupported whatever the score. Passage sentences that read
+  as instructions to a language model ("ignore previous instructions …") never count as support.
+
+Marking (always visible in the answer text): a sentence that fails a check keeps its place and
+is followed by one marker, ``⚠ *(reason; reason)*``, with these reasons:
+
+* ``no citation`` — a claim without a valid ``[n]``;
+* ``not verbatim in [n]`` — a quotation not found in the cited passage (its quotation marks
+  are removed);
+* ``not supported by [n]`` — the score is below the threshold;
+* ``2,000 not in [n]`` — a number the cited passage does not contain.
+
+Headings, lead-ins ending with a colon and the refusal phrase are layout, not claims, and are
+left alone. ``Verified.notice()`` sums up what was marked or removed in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+from assistant.answer import REFUSAL, cite
+from assistant.models import Citation, Source
+
+MARK = "⚠"
+
+# ----------------------------------------------------------------------------- sentence splitting
+
+_LINE_PREFIX = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+")
+_TERMINATORS = ".!?…"
+_OPENING_QUOTES = "“"
+_CLOSING = "”’)]*_"
+_MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;–-]|and)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
+_TRAILING_MARKERS = re.compile(r"(?:[ \t]*" + _MARKER.pattern + r")*", re.IGNORECASE)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr vs etc e.g i.e u.s u.n u.k e.u no jan feb mar apr jun jul aug sep sept oct nov dec "
+    "gen col lt sgt rep sen gov pres inc ltd co corp approx fig".split()
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of generated text; what lies between them is layout.
+
+    A sentence ends at a terminator outside quotation marks (with any closing marks and ``[n]``
+    markers that follow it) when whitespace follows, or at the end of a line. Bullets, numbered
+    items, heading hashes and block quotes at the start of a line are layout, not sentence text.
+    """
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    start: int | None = None
+    in_curly = in_straight = False
+    line_start = True
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            if start is not None:
+                spans.append((start, _rstrip(text, start, i)))
+                start = None
+            in_curly = in_straight = False
+            line_start = True
+            i += 1
+            continue
+        if start is None:
+            if ch.isspace():
+                i += 1
+                continue
+            if line_start:
+                m = _LINE_PREFIX.match(text, i)
+                line_start = False
+                if m and m.end() < n and text[m.end()] != "\n":
+                    i = m.end()
+                    continue
+            start = i
+        line_start = False
+        if ch == "“":
+            in_curly = True
+        elif ch == "”":
+            in_curly = False
+        elif ch == '"':
+            in_straight = not in_straight
+        elif ch in _TERMINATORS and not _is_abbreviation(text, start, i):
+            k = i + 1
+            while k < n and text[k] in _TERMINATORS:
+                k += 1
+            while k < n and (text[k] in _CLOSING or text[k] == '"'):
+                if text[k] == "”":
+                    in_curly = False
+                elif text[k] == '"':
+                    if not in_straight:
+                        break
+                    in_straight = False
+                k += 1
+            if not (in_curly or in_straight):
+                k = _TRAILING_MARKERS.match(text, k).end()
+                if k >= n or text[k].isspace():
+                    spans.append((start, k))
+                    start = None
+                    i = k
+                    continue
+            i = k
+            continue
+        i += 1
+    if start is not None:
+        end = _rstrip(text, start, n)
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def complete_prefix(text: str) -> int:
+    """How much of a reply still being streamed consists of finished sentences.
+
+    The last sentence may still grow, and a sentence followed only by the start of a ``[n]``
+    marker may still receive it, so both wait for more text.
+    """
+    spans = split_sentences(text)
+    if not spans:
+        return 0
+    done = spans[:-1]
+    last_start = spans[-1][0]
+    if text[last_start] == "[" and done:
+        done = done[:-1]
+    return done[-1][1] if done else 0
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _is_abbreviation(text: str, start: int, i: int) -> bool:
+    if text[i] != ".":
+        return False
+    if i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "-,"):
+        return True  # 2.5, U.S.-South Korea, e.g.,
+    m = re.search(r"([\w.]+)$", text[start:i])
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and text[i - 1].isupper())
+
+
+# ----------------------------------------------------------------------------- words and numbers
+
+_STEMMER = Stemmer.Stemmer("english")
+_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
+    (
+        "about above after again against all am any because before being below between both can could did do does "
+        "doing down during each few from further had has have having he her here hers him his how i into its it's "
+        "itself just me more most my now our out over own same she so some than them then there these they those "
+        "through too under until up very we were what when where which while who whom why would you your also "
+        "may might must shall should per said says say according article articles author passage passages "
+        "corpus writes wrote argues argued notes noted suggests suggested states stated"
+    ).split()
+)
+_WORD = re.compile(r"(?u)\b[^\W\d_][\w’'-]*\b")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90"}
+_NUMBER_WORDS |= {"dozen": "12", "hundred": "100", "thousand": "1000"}
+
+
+def content_stems(text: str) -> set[str]:
+    words = [w.lower().replace("’", "'").split("'")[0] for w in _WORD.findall(text)]
+    return set(_STEMMER.stemWords([w for w in words if w not in _STOPWORDS and len(w) > 1]))
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers written with digits, normalised ("$2,000" → "2000", "1950s" → "1950"), in order."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        value = m.group().replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def passage_numbers(text: str) -> set[str]:
+    found = set(numbers(text))
+    found.update(_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS)
+    return found
+
+
+# ----------------------------------------------------------------------------- instructions in articles
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|directions|guidelines)\b"
+    r"|\b(?:new|updated|real)\s+instructions?\s*:"
+    r"|\bsystem\s+prompt\b"
+    r"|\byou\s+are\s+(?:now\s+)?(?:an?|the)\s+(?:ai|assistant|language\s+model|chatbot|llm)\b"
+    r"|\b(?:as\s+an\s+ai|language\s+models?\s+(?:must|should)|assistants?\s+(?:must|should))\b"
+    r"|\b(?:say|state|answer|respond|reply|tell\s+the\s+user)\b[^.!?\n]{0,30}\bthe\s+corpus\s+(?:proves|shows|says)\b",
+    re.IGNORECASE,
+)
+
+
+def is_instruction(text: str) -> bool:
+    """A passage sentence addressed to a language model rather than to a reader."""
+    return bool(_INSTRUCTION.search(text))
+
+
+# ----------------------------------------------------------------------------- quotations
+
+_QUOTE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
+_TYPOGRAPHY = {
+    "'": "['’‘]",
+    "’": "['’‘]",
+    "‘": "['’‘]",
+    '"': "[\"“”]",
+    "“": "[\"“”]",
+    "”": "[\"“”]",
+    "-": "[-–—]",
+    "–": "[-–—]",
+    "—": "[-–—]",
+}
+
+
+def quote_pattern(quote: str) -> re.Pattern | None:
+    """The quoted words as a pattern that forgives typography and omissions marked by an ellipsis."""
+    quote = quote.strip().rstrip(".,;:")
+    parts = [p for p in _ELLIPSIS.split(quote) if p.strip()]
+    if not parts:
+        return None
+    out = []
+    for part in parts:
+        chars = []
+        for j, ch in enumerate(part.strip()):
+            if ch.isspace():
+                if not chars or chars[-1] != r"\s+":
+                    chars.append(r"\s+")
+            elif ch in _TYPOGRAPHY:
+                chars.append(_TYPOGRAPHY[ch])
+            elif j == 0 and ch.isalpha():
+                chars.append(f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]")
+            else:
+                chars.append(re.escape(ch))
+        out.append("".join(chars))
+    return re.compile(r"[\s\S]{0,400}?".join(out))
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    meaning_weight: float = 0.5  # score = weight * cosine + (1 - weight) * overlap
+    min_support: float = 0.5
+
+
+@dataclass
+class SentenceCheck:
+    original: str  # the sentence as generated
+    text: str  # as shown: markers renumbered, quotations fixed, marker appended when it failed
+    status: str  # "supported", "unsupported", "misquote", "uncited" or "layout"
+    passages: list[int] = field(default_factory=list)  # valid passage numbers it cited
+    removed: list[int] = field(default_factory=list)  # passage numbers that do not exist
+    citations: list[int] = field(default_factory=list)  # citation numbers in the shown text
+    score: float = 0.0
+    cosine: float = 0.0
+    overlap: float = 0.0
+    missing_numbers: list[str] = field(default_factory=list)
+    misquotes: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation]
+    sentences: list[SentenceCheck]
+
+    @property
+    def removed(self) -> list[int]:
+        return [n for s in self.sentences for n in s.removed]
+
+    def count(self, status: str) -> int:
+        return sum(s.status == status for s in self.sentences)
+
+    def notice(self) -> str:
+        """One line on what checking changed; empty when every sentence passed."""
+        parts = []
+        unsupported = sum(s.status in ("unsupported", "uncited") for s in self.sentences)
+        if unsupported:
+            parts.append(f"{_plural(unsupported, 'sentence')} not supported by the passages")
+        if self.count("misquote"):
+            parts.append(f"{_plural(self.count('misquote'), 'quotation')} not verbatim")
+        if self.removed:
+            parts.append(f"{_plural(len(self.removed), 'citation')} to a passage that does not exist removed")
+        if not parts:
+            return ""
+        return f"Checked against the passages: {', '.join(parts)} (marked {MARK} in the answer)."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class _PassageSentence:
+    start: int  # offsets into the article
+    end: int
+    text: str
+    instruction: bool
+    stems: set[str]
+
+
+class Verifier:
+    """Checks generated text against the passages [1]..[k] it was written from.
+
+    ``verify`` is a pure function of the text: verifying a longer prefix of a streamed reply
+    gives the same result for the sentences already seen. Embeddings of passages and of checked
+    sentences are cached, so re-verifying a growing reply costs little.
+    """
+
+    def __init__(self, sources: list[Source], embed: Callable[[list[str]], np.ndarray], thresholds=None):
+        self.sources = list(sources)
+        self.embed = embed
+        self.thresholds = thresholds or Thresholds()
+        self._sentences: list[list[_PassageSentence]] = []
+        for s in self.sources:
+            spans = [(a, z) for a, z in (s.sentences or [(s.start, s.end)]) if s.start <= a < z <= s.end]
+            spans = spans or [(s.start, s.end)]
+            sents = []
+            for a, z in spans:
+                text = s.text[a - s.start : z - s.start]
+                sents.append(_PassageSentence(a, z, text, is_instruction(text), content_stems(text)))
+            self._sentences.append(sents)
+        evidence = [[p for p in sents if not p.instruction] for sents in self._sentences]
+        self._evidence_text = [" ".join(p.text for p in sents) for sents in evidence]
+        self._stems = [set().union(*(p.stems for p in sents)) if sents else set() for sents in evidence]
+        self._numbers = [passage_numbers(t) for t in self._evidence_text]
+        texts = [p.text for sents in self._sentences for p in sents] + [t or " " for t in self._evidence_text]
+        vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        count = sum(len(x) for x in self._sentences)
+        self._sentence_vectors, self._passage_vectors = [], vectors[count:]
+        pos = 0
+        for sents in self._sentences:
+            self._sentence_vectors.append(vectors[pos : pos + len(sents)])
+            pos += len(sents)
+        self._claim_vectors: dict[str, np.ndarray] = {}
+
+    # -- public
+
+    def verify(self, text: str) -> Verified:
+        spans = split_sentences(text)
+        claims = [_claim_text(text[a:z]) for a, z in spans]
+        self._embed_claims([c for c in claims if c])
+        state = _Numbering()
+        pieces, checks, pos = [], [], 0
+        for (a, z), claim in zip(spans, claims):
+            pieces.append(text[pos:a])
+            heading = text[text.rfind("\n", 0, a) + 1 : a].lstrip().startswith("#")
+            check = self._check(text[a:z], claim, state, heading)
+            checks.append(check)
+            pieces.append(check.text)
+            pos = z
+        pieces.append(text[pos:])
+        shown = "".join(pieces).strip()
+        return Verified(text=shown, citations=state.citations, sentences=checks)
+
+    # -- one sentence
+
+    def _check(self, sentence: str, claim: str, state: _Numbering, heading: bool = False) -> SentenceCheck:
+        cited, removed = self._markers(sentence)
+        check = SentenceCheck(original=sentence, text=sentence, status="supported", passages=cited, removed=removed)
+        if not cited and (heading or _is_layout(claim) or _BOLD_LINE.fullmatch(sentence.strip())):
+            check.status = "layout"
+            check.text = _replace_markers(sentence, {})
+            return check
+        quotes = self._quotes(sentence, cited)
+        span_for: dict[int, tuple[int, int]] = {}
+        for _, _, found in quotes:
+            if found and found[0] not in span_for:
+                span_for[found[0]] = (found[1], found[2])
+        vector = self._claim_vectors.get(claim)
+        stems = content_stems(claim)
+        for n in cited:
+            a, z = span_for.get(n) or self._best_sentence(n, vector, stems)
+            check.citations.append(state.number(self.sources[n - 1], a, z))
+        mapping = dict(zip(cited, check.citations))
+        shown = _replace_markers(_fix_quotes(sentence, quotes), mapping)
+        refs = "".join(f"[{c}]" for c in dict.fromkeys(check.citations))
+        if not cited:
+            check.status = "uncited"
+            check.reasons.append("no citation")
+        else:
+            self._score(check, claim, vector, stems)
+        bad = [q for q, _, found in quotes if not found]
+        if bad:
+            check.misquotes = bad
+            check.status = "misquote"
+            check.reasons.insert(0, f"not verbatim in {refs}" if refs else "quotation without a citation")
+        if check.reasons:
+            shown = f"{shown} {MARK} *({'; '.join(check.reasons)})*"
+        check.text = shown
+        return check
+
+    def _score(self, check: SentenceCheck, claim: str, vector, stems: set[str]) -> None:
+        refs = "".join(f"[{c}]" for c in dict.fromkeys(check.citations))
+        cited = check.passages
+        available = set().union(*(self._numbers[n - 1] for n in cited))
+        check.missing_numbers = [x for x in numbers(claim) if x not in available]
+        union = set().union(*(self._stems[n - 1] for n in cited))
+        check.overlap = len(stems & union) / len(stems) if stems else 0.0
+        check.cosine = max(self._cosine(n, vector) for n in cited) if vector is not None else 0.0
+        w = self.thresholds.meaning_weight
+        check.score = w * check.cosine + (1 - w) * check.overlap
+        if check.score < self.thresholds.min_support:
+            check.status = "unsupported"
+            check.reasons.append(f"not supported by {refs}")
+        if check.missing_numbers:
+            check.status = "unsupported"
+            shown = ", ".join(_show_number(x, claim) for x in check.missing_numbers)
+            check.reasons.append(f"{shown} not in {refs}")
+
+    def _cosine(self, n: int, vector) -> float:
+        sents = self._sentences[n - 1]
+        values = [float(v @ vector) for p, v in zip(sents, self._sentence_vectors[n - 1]) if not p.instruction]
+        if self._evidence_text[n - 1]:
+            values.append(float(self._passage_vectors[n - 1] @ vector))
+        return max(values, default=0.0)
+
+    def _best_sentence(self, n: int, vector, stems: set[str]) -> tuple[int, int]:
+        sents = self._sentences[n - 1]
+        w = self.thresholds.meaning_weight
+        best, best_score = None, -1e9
+        for p, v in zip(sents, self._sentence_vectors[n - 1]):
+            cos = float(v @ vector) if vector is not None else 0.0
+            overlap = len(stems & p.stems) / len(stems) if stems else 0.0
+            score = w * cos + (1 - w) * overlap - (1.0 if p.instruction else 0.0)
+            if score > best_score:
+                best, best_score = p, score
+        return (best.start, best.end) if best else (self.sources[n - 1].start, self.sources[n - 1].end)
+
+    def _markers(self, sentence: str) -> tuple[list[int], list[int]]:
+        cited, removed = [], []
+        for m in _MARKER.finditer(sentence):
+            for n in _marker_numbers(m.group(1)):
+                bucket = cited if 1 <= n <= len(self.sources) else removed
+                if n not in bucket:
+                    bucket.append(n)
+        return cited, removed
+
+    def _quotes(self, sentence: str, cited: list[int]) -> list[tuple[str, str, tuple[int, int, int] | None]]:
+        """Each quotation: (as written, exact article text or "", (passage, start, end) or None)."""
+        out = []
+        for m in _QUOTE.finditer(sentence):
+            quote = m.group(1) or m.group(2)
+            pattern = quote_pattern(quote)
+            found = None
+            for n in cited if pattern else []:
+                s = self.sources[n - 1]
+                hit = pattern.search(s.text)
+                if hit:
+                    found = (n, s.start + hit.start(), s.start + hit.end())
+                    out.append((quote, hit.group(), found))
+                    break
+            if not found:
+                out.append((quote, "", None))
+        return out
+
+    def _embed_claims(self, claims: list[str]) -> None:
+        todo = list(dict.fromkeys(c for c in claims if c not in self._claim_vectors))
+        if todo:
+            for claim, vector in zip(todo, self.embed(todo)):
+                self._claim_vectors[claim] = vector
+
+
+class _Numbering:
+    """Citation numbers 1..m in order of first use; one number per quoted span."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._by_span: dict[tuple[str, int, int], int] = {}
+
+    def number(self, source: Source, start: int, end: int) -> int:
+        key = (source.article_id, start, end)
+        if key not in self._by_span:
+            self._by_span[key] = len(self.citations) + 1
+            self.citations.append(cite(len(self.citations) + 1, source, start, end))
+        return self._by_span[key]
+
+
+def _marker_numbers(body: str) -> list[int]:
+    out: list[int] = []
+    body = re.sub(r"(?i)passages?", "", body)
+    for part in re.split(r"\s*(?:[,;]|and)\s*", body):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:[–-]\s*(\d+))?\s*", part)
+        if not m:
+            continue
+        a = int(m.group(1))
+        z = int(m.group(2)) if m.group(2) else a
+        if z - a > 20:
+            z = a
+        out.extend(range(a, z + 1))
+    return out
+
+
+def _replace_markers(sentence: str, mapping: dict[int, int]) -> str:
+    def repl(m: re.Match) -> str:
+        lead = m.group(1)
+        nums = [mapping[n] for n in _marker_numbers(m.group(2)) if n in mapping]
+        return lead + "".join(f"[{c}]" for c in dict.fromkeys(nums)) if nums else ""
+
+    return re.sub(r"(\s*)" + _MARKER.pattern, repl, sentence, flags=re.IGNORECASE).strip()
+
+
+def _fix_quotes(sentence: str, quotes: list[tuple[str, str, tuple | None]]) -> str:
+    """Verbatim quotations get the article's exact characters; misquotes lose their quotation marks.
+
+    ``quotes`` are the results of ``_QUOTE`` over the same sentence, in order.
+    """
+    results = iter(quotes)
+
+    def repl(m: re.Match) -> str:
+        quote = m.group(1) or m.group(2)
+        _, exact, found = next(results)
+        if not found:
+            return quote
+        keep = quote.strip()[len(quote.strip().rstrip(".,;:")) :]  # a full stop inside the marks goes outside
+        return f"{m.group()[0]}{exact}{m.group()[-1]}{keep}"
+
+    return _QUOTE.sub(repl, sentence)
+
+
+_BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?")
+
+
+def _claim_text(sentence: str) -> str:
+    text = _MARKER.sub(" ", sentence)
+    text = re.sub(r"[*_`#>]", "", text)
+    return " ".join(text.split())
+
+
+def _is_layout(claim: str) -> bool:
+    if not claim:
+        return True
+    if claim.endswith(":") or REFUSAL.rstrip(".").lower() in claim.lower():
+        return True
+    return len(_WORD.findall(claim)) < 3 and not numbers(claim)
+
+
+def _show_number(value: str, claim: str) -> str:
+    """The number as the sentence wrote it ("2,000" for "2000")."""
+    for m in _NUMBER.finditer(claim):
+        if numbers(m.group()) == [value]:
+            return m.group()
+    return value
