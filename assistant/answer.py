@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
+from assistant.answer_type import expected_type, has_answer_of_type
 from assistant.models import Answer, Citation, Source
 from assistant.retriever import Retrieval
 
@@ -85,7 +86,11 @@ class ExtractiveAnswerer:
         if missing:
             reason = f"{REFUSAL} None of the passages found mentions {', '.join(missing)}."
             return refusal(question, retrieval, reason)
-        return compose(question, retrieval, self.choose(scored))
+        chosen = self.choose(scored)
+        kind = expected_type(question)
+        if not any(has_answer_of_type(kind, s.text, question) for s in chosen):
+            return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
+        return compose(question, retrieval, chosen)
 
     def confidence(self, retrieval: Retrieval, scored: list[ScoredSentence]) -> Confidence:
         stats = self.index.lexical.term_stats(retrieval.query)

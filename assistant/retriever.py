@@ -1,7 +1,9 @@
-"""Hybrid retrieval: BM25 and dense search fused by reciprocal rank, as a LangChain retriever.
+"""Hybrid retrieval: BM25 and dense scores fused per passage, as a LangChain retriever.
 
 Lexical search finds names, numbers and rare words that MiniLM blurs; dense search finds
-paraphrases BM25 cannot. Reciprocal-rank fusion needs no score calibration between the two.
+paraphrases BM25 cannot. Both are computed for every passage from the in-memory snapshot that
+ingest.lexical keeps in step with Chroma (a matrix product and a sparse column sum: a few
+milliseconds), so fusion can use the scores themselves rather than ranks.
 """
 
 from __future__ import annotations
@@ -54,27 +56,47 @@ class Retrieval:
 
 
 class HybridRetriever(BaseRetriever):
+    """Scores every passage of the in-memory snapshot (ingest.lexical) by meaning and by words.
+
+    Dense cosine and BM25 are each standardised over the corpus (z-scores) and mixed, so a passage
+    strong in both lists beats one strong in one; each passage then borrows a share of its best
+    neighbour's score, since evidence often runs over a passage boundary. docs/retrieval.md has
+    the measurements behind each step. Unset weights come from the index's settings.
+    """
+
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     index: Any  # ingest.index.Index
     k: int = 8
-    candidates: int = 40
-    rrf_k: int = 60
+    candidates: int = 40  # accepted for callers; every passage is scored
+    rrf_k: int = 60  # accepted for callers; fusion is by standardised scores
+    dense_weight: float | None = None
+    context_weight: float | None = None
 
     def retrieve(self, query: str, filters: Filters | None = None) -> Retrieval:
         vector = self.index.embedder.embed_one(query)
         allowed = self._allowed_articles(filters)
         if allowed is not None and not allowed:
             return Retrieval(query, vector)
-        where = {"article_id": {"$in": sorted(allowed)}} if allowed is not None else None
-        dense = self.index.store.nearest(vector, self.candidates, where)
-        lexical = self.index.lexical.search(query, self.candidates, allowed)
-        fused = reciprocal_rank_fusion([dense, lexical], self.rrf_k)[: self.k]
-        stored = self.index.store.get([pid for pid, _ in fused])
-        scores = dict(fused)
-        ids = [pid for pid, _ in fused]
-        sources = [to_source(pid, sp, scores[pid]) for pid, sp in zip(ids, stored)]
+        snap = self.index.lexical.snapshot()
+        if not len(snap):
+            return Retrieval(query, vector)
+        dense = snap.dense(vector)
+        lexical = snap.bm25(self.index.lexical.query_terms(query))
+        scores = fuse(dense, lexical, self._setting("dense_weight", 0.5))
+        scores = with_context(scores, snap.prev, snap.next, self._setting("context_weight", 0.2))
+        mask = snap.mask(allowed)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        top = top_indices(scores, self.k)
+        sources = [to_source(snap.ids[i], snap.stored[i], float(scores[i])) for i in top]
         return Retrieval(query, vector, sources)
+
+    def _setting(self, name: str, default: float) -> float:
+        value = getattr(self, name)
+        if value is None:
+            value = getattr(getattr(self.index, "settings", None), name, default)
+        return float(value)
 
     def _allowed_articles(self, filters: Filters | None) -> set[str] | None:
         if filters is None or not filters.active():
@@ -89,12 +111,37 @@ class HybridRetriever(BaseRetriever):
         ]
 
 
-def reciprocal_rank_fusion(rankings: list[list[tuple[str, float]]], k: int) -> list[tuple[str, float]]:
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, (pid, _) in enumerate(ranking, 1):
-            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: -item[1])
+def standardise(scores: np.ndarray) -> np.ndarray:
+    """z-scores; all zeros when the list says nothing (no query word known, or one passage)."""
+    std = float(scores.std()) if len(scores) else 0.0
+    if std < 1e-9:
+        return np.zeros(len(scores), dtype=np.float32)
+    return ((scores - scores.mean()) / std).astype(np.float32)
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
+    """One score per passage from its cosine and its BM25 score, each standardised over the corpus."""
+    return dense_weight * standardise(dense) + (1 - dense_weight) * standardise(lexical)
+
+
+def with_context(scores: np.ndarray, prev: np.ndarray, nxt: np.ndarray, weight: float) -> np.ndarray:
+    """Add ``weight`` × the better of the two neighbours' scores (same article only)."""
+    if not weight or not len(scores):
+        return scores
+    floor = scores.min()
+    before = np.where(prev >= 0, scores[np.maximum(prev, 0)], floor)
+    after = np.where(nxt >= 0, scores[np.maximum(nxt, 0)], floor)
+    return scores + weight * np.maximum(before, after)
+
+
+def top_indices(scores: np.ndarray, k: int) -> list[int]:
+    """Indices of the k best finite scores, best first (ties keep reading order)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k]
+    part = part[np.lexsort((part, -scores[part]))]
+    return [int(i) for i in part if np.isfinite(scores[i])]
 
 
 def to_source(pid: str, stored: StoredPassage, score: float) -> Source:

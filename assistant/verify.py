@@ -57,6 +57,7 @@ _OPENING_QUOTES = "“"
 _CLOSING = "”’)]*_"
 _MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;–-]|and)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 _TRAILING_MARKERS = re.compile(r"(?:[ \t]*" + _MARKER.pattern + r")*", re.IGNORECASE)
+_SHOWN_MARK = re.compile(MARK + r" \*\([^)\n]*\)\*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr vs etc e.g i.e u.s u.n u.k e.u no jan feb mar apr jun jul aug sep sept oct nov dec "
     "gen col lt sgt rep sen gov pres inc ltd co corp approx fig".split()
@@ -97,6 +98,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                     continue
             start = i
         line_start = False
+        marked = _SHOWN_MARK.match(text, i) if ch == MARK else None
+        if marked:  # a checked answer's marker closes its sentence, so shown text splits the same way
+            spans.append((start, marked.end()))
+            start, i = None, marked.end()
+            continue
         if ch == "“":
             in_curly = True
         elif ch == "”":
@@ -279,6 +285,9 @@ def quote_pattern(quote: str) -> re.Pattern | None:
 class Thresholds:
     meaning_weight: float = 0.5  # score = weight * cosine + (1 - weight) * overlap
     min_support: float = 0.5
+    # A sentence this close to an instruction sentence of a passage is taken to be following it.
+    echo_cosine: float = 0.7
+    echo_overlap: float = 0.6
 
 
 @dataclass
@@ -450,6 +459,21 @@ class Verifier:
             check.status = "unsupported"
             shown = ", ".join(_show_number(x, claim) for x in check.missing_numbers)
             check.reasons.append(f"{shown} not in {refs}")
+        if self._echoes_instruction(vector, stems):
+            check.status = "unsupported"
+            check.reasons.append("repeats an instruction found inside an article")
+
+    def _echoes_instruction(self, vector, stems: set[str]) -> bool:
+        """Does the sentence say what an instruction planted in a passage told the model to say?"""
+        for sents, vectors in zip(self._sentences, self._sentence_vectors, strict=True):
+            for p, v in zip(sents, vectors, strict=True):
+                if not p.instruction or not stems:
+                    continue
+                cos = float(v @ vector) if vector is not None else 0.0
+                overlap = len(stems & p.stems) / len(stems)
+                if cos >= self.thresholds.echo_cosine or overlap >= self.thresholds.echo_overlap:
+                    return True
+        return False
 
     def _cosine(self, n: int, vector) -> float:
         sents = self._sentences[n - 1]
@@ -571,11 +595,10 @@ def _claim_text(sentence: str) -> str:
 
 
 def _is_layout(claim: str) -> bool:
-    if not claim:
+    """Not a claim: empty, a lead-in ending with a colon, or the refusal phrase."""
+    if not _WORD.search(claim) and not numbers(claim):
         return True
-    if claim.endswith(":") or REFUSAL.rstrip(".").lower() in claim.lower():
-        return True
-    return len(_WORD.findall(claim)) < 3 and not numbers(claim)
+    return claim.endswith(":") or REFUSAL.rstrip(".").lower() in claim.replace("’", "'").lower()
 
 
 def _show_number(value: str, claim: str) -> str:

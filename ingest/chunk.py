@@ -10,6 +10,9 @@ from footnote.models import Article, Passage, Span
 from ingest.segment import segment
 
 
+SECTION_SEPARATOR = " › "  # a passage's section is its heading path: "Part › Chapter"
+
+
 def is_markdown(article_id: str) -> bool:
     return article_id.lower().endswith((".md", ".markdown"))
 
@@ -18,6 +21,7 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
     blocks = segment(article.content, article.body_start, is_markdown(article.id))
     passages: list[Passage] = []
     section = ""
+    path: list[tuple[int, str]] = []  # enclosing headings, outermost first: (level, text)
     paragraph_no = 0
     current: list[Span] = []
     current_paragraph = 0
@@ -42,7 +46,10 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
     for block in blocks:
         if block.kind == "heading":
             flush()
-            section = article.content[block.start : block.end]
+            while path and path[-1][0] >= block.level:
+                path.pop()
+            path.append((block.level, article.content[block.start : block.end]))
+            section = SECTION_SEPARATOR.join(text for _, text in path)
             continue
         paragraph_no += 1
         if current and _length(current) >= target_chars // 2:

@@ -1,8 +1,15 @@
-"""BM25 over the passages in Chroma, so the lexical and dense indexes can never disagree.
+"""The search side of the index: BM25 and the passages' vectors, in memory, derived from Chroma.
 
-It is derived from the store's own documents rather than kept as a second source of truth:
-rebuilding is cheap (bm25s, sparse matrices) and a crash can leave nothing to reconcile.
-Title and section are part of each passage's lexical text, so "the NATO article" finds it.
+Chroma is the one persistent index; this is a view of it that can never disagree with it for long:
+``refresh`` (called after every change to the store) lists the store's passage ids, fetches only
+the passages it has not seen (text, metadata, vector), drops the ones that are gone, and swaps in
+a new immutable snapshot. Passage ids carry their article's content hash, so an edited article
+is a removal plus an addition. Rebuilding the BM25 weights from the cached term counts is a few
+vectorised numpy operations, so an incremental refresh costs what the changed passages cost.
+
+Title and section (the heading path) are part of each passage's lexical text, so "the NATO
+article" or a question naming a section finds it. Readers use one snapshot per query and never
+wait on a refresh.
 """
 
 from __future__ import annotations
@@ -11,16 +18,16 @@ import re
 import threading
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
-from bm25s.tokenization import Tokenizer
+from scipy import sparse
+
+from ingest.store import PassageStore, StoredPassage, _stored
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
-
-from ingest.store import PassageStore
+K1, B = 1.2, 0.75  # BM25 (Lucene's formula)
 
 
 @dataclass(frozen=True)
@@ -32,69 +39,147 @@ class TermStats:
     idf: tuple[float, ...]
 
 
-class LexicalIndex:
-    def __init__(self, store: PassageStore):
-        self.store = store
-        self._lock = threading.Lock()
-        self._stemmer = Stemmer.Stemmer("english")
-        self.refresh()
+@dataclass(frozen=True)
+class _Entry:
+    """One passage as the search side keeps it."""
 
-    def refresh(self) -> None:
-        """Rebuild from the store; called after every change to the store."""
-        ids, texts, articles = [], [], []
-        for pid, text, meta in self.store.all_passages():
-            ids.append(pid)
-            articles.append(meta["article_id"])
-            texts.append(f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}")
-        tokenizer = Tokenizer(stemmer=self._stemmer, stopwords="en")
-        bm25 = bm25s.BM25()
-        df = np.zeros(0)
-        if texts:
-            tokens = tokenizer.tokenize(texts, update_vocab=True, return_as="ids", show_progress=False)
-            bm25.index(tokens, show_progress=False)
-            vocab_size = len(tokenizer.get_vocab_dict())
-            df = np.zeros(vocab_size + 1)
-            for doc in tokens:
-                df[list(set(doc))] += 1
-        with self._lock:
-            self.ids, self.article_ids, self._tokenizer, self._bm25, self._df = ids, articles, tokenizer, bm25, df
+    pid: str
+    stored: StoredPassage
+    terms: np.ndarray  # vocabulary ids of its distinct terms
+    counts: np.ndarray  # how often each occurs
+    length: int  # number of terms
+    vector: np.ndarray
+
+
+class Snapshot:
+    """An immutable view of every passage: ids in reading order, BM25 weights, vectors, neighbours."""
+
+    def __init__(self, entries: list[_Entry], vocab: dict[str, int], dimension: int):
+        entries = sorted(entries, key=lambda e: (e.stored.passage.article_id, e.stored.passage.index))
+        self.vocab = vocab
+        self.stored = [e.stored for e in entries]
+        self.ids = [e.pid for e in entries]
+        self.article_ids = np.array([e.stored.passage.article_id for e in entries], dtype=object)
+        n = len(entries)
+        self.vectors = np.stack([e.vector for e in entries]).astype(np.float32) if n else np.zeros((0, dimension))
+        # previous / next passage of the same article (-1 at an article's ends)
+        same = self.article_ids[1:] == self.article_ids[:-1] if n else np.zeros(0, dtype=bool)
+        self.prev = np.full(n, -1)
+        self.next = np.full(n, -1)
+        self.prev[1:][same] = np.arange(n - 1)[same]
+        self.next[:-1][same] = np.arange(1, n)[same]
+        self.df = np.zeros(len(vocab) + 1)
+        self.weights = sparse.csc_matrix((n, len(vocab) + 1), dtype=np.float32)
+        if n:
+            rows = np.repeat(np.arange(n), [len(e.terms) for e in entries])
+            cols = np.concatenate([e.terms for e in entries])
+            tf = np.concatenate([e.counts for e in entries]).astype(np.float64)
+            lengths = np.array([e.length for e in entries], dtype=np.float64)
+            np.add.at(self.df, cols, 1)
+            idf = np.log(1 + (n - self.df + 0.5) / (self.df + 0.5))
+            norm = K1 * (1 - B + B * lengths / max(lengths.mean(), 1.0))
+            values = idf[cols] * tf * (K1 + 1) / (tf + norm[rows])
+            self.weights = sparse.csc_matrix((values, (rows, cols)), shape=(n, len(vocab) + 1), dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _query_ids(self, text: str) -> tuple[list[str], list[int | None]]:
-        """Stemmed query terms and their vocabulary ids (None: the corpus never uses the word).
+    def term_ids(self, terms: list[str]) -> list[int | None]:
+        """Vocabulary id of each term, None when no passage uses it."""
+        ids = [self.vocab.get(t) for t in terms]
+        return [i if i is not None and i < len(self.df) and self.df[i] > 0 else None for i in ids]
 
-        bm25s silently drops unknown words, but an unknown word is exactly what tells that the
-        corpus cannot answer, so the query is tokenized here with the same rules.
-        """
+    def bm25(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every passage for these (stemmed) terms."""
+        known = sorted({i for i in self.term_ids(terms) if i is not None})
+        if not known or not len(self):
+            return np.zeros(len(self), dtype=np.float32)
+        return np.asarray(self.weights[:, known].sum(axis=1)).ravel()
+
+    def dense(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine of every passage with a normalised query vector."""
+        return self.vectors @ vector.astype(np.float32) if len(self) else np.zeros(0, dtype=np.float32)
+
+    def mask(self, allowed: set[str] | None) -> np.ndarray | None:
+        if allowed is None:
+            return None
+        return np.isin(self.article_ids, list(allowed))
+
+
+class LexicalIndex:
+    def __init__(self, store: PassageStore):
+        self.store = store
+        self._stemmer = Stemmer.Stemmer("english")
+        self._vocab: dict[str, int] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._refresh_lock = threading.Lock()
+        self._snapshot = Snapshot([], {}, store.embedder.dimension)
+        self.refresh()
+
+    # --- keeping up with the store ------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring the view in step with the store: fetch new passages, forget removed ones."""
+        with self._refresh_lock:
+            current = set(self.store.collection.get(include=[])["ids"])
+            gone = [pid for pid in self._entries if pid not in current]
+            new = sorted(current - self._entries.keys())
+            if not gone and not new and len(self._snapshot) == len(self._entries):
+                return
+            for pid in gone:
+                del self._entries[pid]
+            batch = self.store._batch
+            for lo in range(0, len(new), batch):
+                got = self.store.collection.get(
+                    ids=new[lo : lo + batch], include=["documents", "metadatas", "embeddings"]
+                )
+                for pid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                    self._entries[pid] = self._entry(pid, text, meta, vector)
+            self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.store.embedder.dimension)
+
+    def _entry(self, pid: str, text: str, meta: dict, vector) -> _Entry:
+        stored = _stored(text, meta)
+        lexical = f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
+        stems = self.stems(lexical)
+        ids = np.array([self._vocab.setdefault(t, len(self._vocab)) for t in stems], dtype=np.int64)
+        terms, counts = np.unique(ids, return_counts=True)
+        return _Entry(pid, stored, terms, counts, len(stems), np.asarray(vector, dtype=np.float32))
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def __len__(self) -> int:
+        return len(self._snapshot)
+
+    @property
+    def ids(self) -> list[str]:
+        return self._snapshot.ids
+
+    # --- queries ------------------------------------------------------------------------------
+    def stems(self, text: str) -> list[str]:
+        """Lower-cased words of two or more characters, stop words removed, Snowball-stemmed."""
         words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
-        terms = list(dict.fromkeys(self._stemmer.stemWords(words)))
-        vocab = self._tokenizer.get_vocab_dict()
-        return terms, [vocab.get(t) for t in terms]
+        return self._stemmer.stemWords(words)
+
+    def query_terms(self, text: str) -> list[str]:
+        return list(dict.fromkeys(self.stems(text)))
 
     def search(self, text: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Passage ids with BM25 scores, best first; ``allowed`` restricts to some articles."""
-        with self._lock:
-            if not self.ids:
-                return []
-            _, ids = self._query_ids(text)
-            known = [i for i in ids if i is not None]
-            if not known:
-                return []
-            scores = self._bm25.get_scores(known)
-            if allowed is not None:
-                mask = np.array([a in allowed for a in self.article_ids])
-                scores = np.where(mask, scores, 0.0)
-            top = np.argsort(-scores)[:n]
-            return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        snap = self._snapshot
+        scores = snap.bm25(self.query_terms(text))
+        mask = snap.mask(allowed)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(snap.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def term_stats(self, text: str) -> TermStats:
-        with self._lock:
-            terms, ids = self._query_ids(text)
-            n = max(len(self.ids), 1)
-            idf = []
-            for i in ids:
-                df = self._df[i] if i is not None and i < len(self._df) else 0
-                idf.append(float(np.log(1 + (n - df + 0.5) / (df + 0.5))))
-            return TermStats(tuple(terms), tuple(i is not None for i in ids), tuple(idf))
+        snap = self._snapshot
+        terms = self.query_terms(text)
+        ids = snap.term_ids(terms)
+        n = max(len(snap), 1)
+        idf = []
+        for i in ids:
+            df = snap.df[i] if i is not None else 0
+            idf.append(float(np.log(1 + (n - df + 0.5) / (df + 0.5))))
+        return TermStats(tuple(terms), tuple(i is not None for i in ids), tuple(idf))

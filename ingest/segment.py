@@ -14,6 +14,8 @@ import syntok.segmenter as syntok
 from footnote.models import Span
 
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.+?)[ \t#]*$")
+# MediaWiki headings, also in the spaced form of dumps: "= Title =", "= = Section = =".
+_WIKI_HEADING = re.compile(r"((?:=[ \t]?){1,6})[ \t]*([^=\s](?:.*?[^=\s])?)[ \t]*((?:=[ \t]?){1,6})$")
 _LIST_ITEM = re.compile(r"([-*+]|\d{1,3}[.)])[ \t]+\S")
 _ENDS_PARAGRAPH = re.compile(r"""[.!?…:;)\]"”'’]$""")
 _LONGEST_SENTENCE = 1500
@@ -25,6 +27,7 @@ class Block:
     start: int
     end: int
     sentences: tuple[Span, ...] = ()
+    level: int = 0  # heading level (1 = top); 0 for paragraphs
 
 
 def segment(content: str, start: int, markdown: bool) -> list[Block]:
@@ -49,7 +52,7 @@ def segment(content: str, start: int, markdown: bool) -> list[Block]:
         heading = heading_span(line, a, markdown, starts_block=not para)
         if heading:
             close()
-            blocks.append(Block("heading", *heading))
+            blocks.append(Block("heading", *heading, level=heading_level(line, markdown)))
             continue
         if para and _LIST_ITEM.match(line):
             close()
@@ -75,7 +78,7 @@ def _lines(content: str, start: int):
 
 def heading_span(line: str, a: int, markdown: bool, starts_block: bool) -> tuple[int, int] | None:
     if markdown:
-        match = _MD_HEADING.match(line)
+        match = _MD_HEADING.match(line) or _wiki_heading(line)
         if match:
             return a + match.start(2), a + match.end(2)
         return None
@@ -89,6 +92,25 @@ def heading_span(line: str, a: int, markdown: bool, starts_block: bool) -> tuple
         and not re.search(r"""[.,;:!)\]"”'’]$""", line)
     ):
         return a, a + len(line)
+    return None
+
+
+def heading_level(line: str, markdown: bool) -> int:
+    """1 for a top heading; plain-text headings (no markup) count as level 1."""
+    if markdown:
+        match = _MD_HEADING.match(line)
+        if match:
+            return len(match.group(1))
+        match = _wiki_heading(line)
+        if match:
+            return match.group(1).count("=")
+    return 1
+
+
+def _wiki_heading(line: str) -> re.Match | None:
+    match = _WIKI_HEADING.match(line)
+    if match and match.group(1).count("=") == match.group(3).count("="):
+        return match
     return None
 
 

@@ -3,6 +3,7 @@
 It speaks just enough of the protocol for the real ``openai`` / ``langchain_openai`` client code:
 ``POST /v1/chat/completions`` as JSON (``stream: false``) or as server-sent events
 (``stream: true``: ``data: {chunk}`` lines ending with ``data: [DONE]``), and ``GET /v1/models``.
+It also answers Ollama's ``POST /api/chat`` (newline-delimited JSON), for ``ChatOllama``.
 Each test scripts the next replies (text, HTTP status, delay) and reads back the requests the
 server received. The server runs in a background thread and stops when the test ends.
 """
@@ -102,7 +103,8 @@ def _handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             except json.JSONDecodeError:
                 self._json(400, {"error": {"message": "bad json", "type": "invalid_request_error"}})
                 return
-            if not self.path.rstrip("/").endswith("/chat/completions"):
+            path = self.path.rstrip("/")
+            if not path.endswith(("/chat/completions", "/api/chat")):
                 self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
                 return
             server.record(body)
@@ -110,11 +112,16 @@ def _handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             if reply.delay:
                 server.wait(reply.delay)
             try:
+                if reply.status != 200 and path.endswith("/api/chat"):
+                    self._json(reply.status, {"error": "scripted failure"})
+                    return
                 if reply.status != 200:
                     self._json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}})
                     return
                 text = reply.make(body) if reply.make else reply.text
-                if body.get("stream"):
+                if path.endswith("/api/chat"):
+                    self._ollama(body, text)
+                elif body.get("stream"):
                     self._stream(body, text)
                 else:
                     self._json(200, _completion(body, text))
@@ -141,6 +148,24 @@ def _handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
                 self._event(_chunk(cid, created, body, delta, None))
             self._event(_chunk(cid, created, body, {}, "stop"))
             self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+        def _ollama(self, body: dict, text: str) -> None:
+            """Ollama streams one JSON object per line and ends with ``done: true``."""
+            model = body.get("model", MODEL)
+            pieces = _chunks(text) if body.get("stream", True) else [text]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ndjson")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            stamp = "2025-01-01T00:00:00Z"
+            for piece in pieces:
+                line = {"model": model, "created_at": stamp, "message": {"role": "assistant", "content": piece}}
+                self.wfile.write(json.dumps({**line, "done": False}).encode() + b"\n")
+                self.wfile.flush()
+            end = {"model": model, "created_at": stamp, "message": {"role": "assistant", "content": ""}}
+            self.wfile.write(json.dumps({**end, "done": True, "done_reason": "stop"}).encode() + b"\n")
             self.wfile.flush()
             self.close_connection = True
 
