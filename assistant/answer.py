@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import Stemmer
 
 from assistant.answer_type import expected_type, has_answer_of_type
@@ -28,10 +27,73 @@ _STEMMER = Stemmer.Stemmer("english")
 # evidence, and their absence from the corpus says nothing.
 QUESTION_WORDS = frozenset(
     _STEMMER.stemWords(
-        "what which who whom whose when where why how much many kind type sort did does do is are was were be "
-        "been being has have had about according say says said article articles author think argue argues "
-        "describe explain mention mentioned exactly there their it its they them this that these those would "
-        "could should can will may might any some other else tell".split()
+        [
+            "what",
+            "which",
+            "who",
+            "whom",
+            "whose",
+            "when",
+            "where",
+            "why",
+            "how",
+            "much",
+            "many",
+            "kind",
+            "type",
+            "sort",
+            "did",
+            "does",
+            "do",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "has",
+            "have",
+            "had",
+            "about",
+            "according",
+            "say",
+            "says",
+            "said",
+            "article",
+            "articles",
+            "author",
+            "think",
+            "argue",
+            "argues",
+            "describe",
+            "explain",
+            "mention",
+            "mentioned",
+            "exactly",
+            "there",
+            "their",
+            "it",
+            "its",
+            "they",
+            "them",
+            "this",
+            "that",
+            "these",
+            "those",
+            "would",
+            "could",
+            "should",
+            "can",
+            "will",
+            "may",
+            "might",
+            "any",
+            "some",
+            "other",
+            "else",
+            "tell",
+        ]
     )
 )
 
@@ -94,9 +156,9 @@ class ExtractiveAnswerer:
 
     def confidence(self, retrieval: Retrieval, scored: list[ScoredSentence]) -> Confidence:
         stats = self.index.lexical.term_stats(retrieval.query)
-        weights = {t: idf for t, idf in zip(stats.terms, stats.idf) if t not in QUESTION_WORDS}
+        weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
         total = sum(weights.values()) or 1.0
-        known = {t for t, k in zip(stats.terms, stats.known) if k}
+        known = {t for t, k in zip(stats.terms, stats.known, strict=True) if k}
         passage = _stems(scored[0].source.text)
         coverage = sum(w for t, w in weights.items() if t in passage) / total
         unknown = sum(w for t, w in weights.items() if t not in known) / total
@@ -118,7 +180,7 @@ class ExtractiveAnswerer:
         weights = _query_weights(self.index.lexical.term_stats(retrieval.query))
         w = self.calibration.meaning_weight
         out = []
-        for (source, s, e, text), cos in zip(candidates, cosines):
+        for (source, s, e, text), cos in zip(candidates, cosines, strict=True):
             overlap = _overlap(weights, text)
             out.append(ScoredSentence(source, s, e, text, float(cos), overlap, w * float(cos) + (1 - w) * overlap))
         out.sort(key=lambda x: -x.score)
@@ -169,7 +231,9 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
 
 def _query_weights(stats) -> dict[str, float]:
     return {
-        t: idf for t, known, idf in zip(stats.terms, stats.known, stats.idf) if known and t not in QUESTION_WORDS
+        t: idf
+        for t, known, idf in zip(stats.terms, stats.known, stats.idf, strict=True)
+        if known and t not in QUESTION_WORDS
     }
 
 
@@ -256,5 +320,3 @@ def refusal(question: str, retrieval: Retrieval, reason: str = "") -> Answer:
         sources=retrieval.sources,
         search_query=retrieval.query,
     )
-
-

@@ -103,12 +103,23 @@ def measure(size: int, workdir: Path) -> None:
         assistant.ask(q)
         answer_ms.append(1000 * (time.perf_counter() - t))
     disk = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
-    print(json.dumps({
-        "articles": size, "chars": chars, "passages": report.passages_embedded, "index_s": round(index_s, 1),
-        "disk_mb": round(disk / 1e6, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "retrieve_p50": _p(retrieval_ms, 50), "retrieve_p95": _p(retrieval_ms, 95),
-        "answer_p50": _p(answer_ms, 50), "answer_p95": _p(answer_ms, 95), "queries": len(qs),
-    }))
+    print(
+        json.dumps(
+            {
+                "articles": size,
+                "chars": chars,
+                "passages": report.passages_embedded,
+                "index_s": round(index_s, 1),
+                "disk_mb": round(disk / 1e6, 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "retrieve_p50": _p(retrieval_ms, 50),
+                "retrieve_p95": _p(retrieval_ms, 95),
+                "answer_p50": _p(answer_ms, 50),
+                "answer_p95": _p(answer_ms, 95),
+                "queries": len(qs),
+            }
+        )
+    )
 
 
 def _p(values: list[float], pct: int) -> float:
@@ -127,7 +138,10 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
         try:
             out = subprocess.run(
                 [sys.executable, "-m", "assistant.bench_scale", "measure", str(size), str(work)],
-                capture_output=True, text=True, check=True, env=os.environ | {"TQDM_DISABLE": "1"},
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ | {"TQDM_DISABLE": "1"},
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -137,7 +151,8 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
     lines = [
         "## Scale",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores; "
         "`make bench-scale` (`python -m assistant.bench_scale run`). Articles of about "
         f"{ARTICLE_CHARS:,} characters cut from the chunking benchmark corpora and the seeds; "
         f"{len(queries())} queries (seed questions and the first 60 benchmark questions), warm, one process.",
@@ -149,7 +164,8 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
     for r in rows:
         lines.append(
             f"| {r['articles']:,} | {r['chars'] / 1e6:.1f} | {r['passages']:,} | {r['index_s']} | {r['disk_mb']} | "
-            f"{r['peak_rss_mb']:,} | {r['retrieve_p50']} / {r['retrieve_p95']} | {r['answer_p50']} / {r['answer_p95']} | "
+            f"{r['peak_rss_mb']:,} | {r['retrieve_p50']} / {r['retrieve_p95']} | "
+            f"{r['answer_p50']} / {r['answer_p95']} | "
             f"{r['answer_p50'] / base['answer_p50']:.2f}× |"
         )
     write_section("scale", "\n".join(lines))

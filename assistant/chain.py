@@ -78,7 +78,9 @@ class Assistant:
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         return self.chain.invoke(Ask(question, list(history or []), filters))
 
-    def stream(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Iterator[Answer]:
+    def stream(
+        self, question: str, history: list[str] | None = None, filters: Filters | None = None
+    ) -> Iterator[Answer]:
         """Partial answers as the text grows; the last one is the complete answer."""
         answer = self.ask(question, history, filters)
         lines = answer.text.split("\n")
@@ -103,5 +105,11 @@ class Assistant:
 
         citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
         text = "\n\n".join(f"“{c.quote}” — {c.attribution()} [{c.n}]" for c in citations)
-        return Answer(question=question, text=text, citations=citations, sources=retrieval.sources,
-                      search_query=question, notice=notice)
+        return Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            sources=retrieval.sources,
+            search_query=question,
+            notice=notice,
+        )

@@ -18,8 +18,55 @@ _REFERS_BACK = re.compile(
 _LEADS_ON = re.compile(r"^\s*(and|but|so|or|also|what about|how about|why|why not|how so|then)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"[A-Za-z0-9$%][\w$%,.'’-]*")
 _FUNCTION_WORDS = frozenset(
-    "a an the of to in on for by with at from and or but is are was were be been do does did what which who "
-    "whom whose when where why how much many could would should can will may might has have had about as".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "at",
+        "from",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "much",
+        "many",
+        "could",
+        "would",
+        "should",
+        "can",
+        "will",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "about",
+        "as",
+    ]
 )
 
 

@@ -121,7 +121,9 @@ def format_history(history: Sequence[str] | None) -> str:
 
 
 def _attribute(value: str) -> str:
-    return " ".join(value.split()).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        " ".join(value.split()).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def _neutralise(text: str) -> str:
@@ -192,10 +194,7 @@ class LLMAnswerer:
     # -- public
 
     def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] | None = None) -> Answer:
-        result = None
-        for result in self._run(question, retrieval, history, streaming=False):
-            pass
-        assert result is not None
+        (result,) = self._run(question, retrieval, history, streaming=False)  # without streaming: one answer
         return result
 
     def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] | None = None) -> Iterator[Answer]:

@@ -37,9 +37,7 @@ def gold_spans(question: dict, corpus: Mapping[str, str]) -> Gold:
 def hit_at(passages: Gold, gold: Gold, k: int) -> bool:
     top = passages[:k]
     for source in {g[0] for g in gold}:
-        if all(
-            any(s == source and a <= gs and ge <= z for s, a, z in top) for s2, gs, ge in gold if s2 == source
-        ):
+        if all(any(s == source and a <= gs and ge <= z for s, a, z in top) for s2, gs, ge in gold if s2 == source):
             return True
     return False
 

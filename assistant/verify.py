@@ -49,6 +49,11 @@ from assistant.models import Citation, Source
 
 MARK = "⚠"
 
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # ----------------------------------------------------------------------------- sentence splitting
 
 _LINE_PREFIX = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+")
@@ -58,9 +63,9 @@ _CLOSING = "”’)]*_"
 _MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;–-]|and)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 _TRAILING_MARKERS = re.compile(r"(?:[ \t]*" + _MARKER.pattern + r")*", re.IGNORECASE)
 _SHOWN_MARK = re.compile(MARK + r" \*\([^)\n]*\)\*")
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _wordset(
     "mr mrs ms dr prof st sr jr vs etc e.g i.e u.s u.n u.k e.u no jan feb mar apr jun jul aug sep sept oct nov dec "
-    "gen col lt sgt rep sen gov pres inc ltd co corp approx fig".split()
+    "gen col lt sgt rep sen gov pres inc ltd co corp approx fig"
 )
 
 
@@ -175,23 +180,24 @@ def _is_abbreviation(text: str, start: int, i: int) -> bool:
 # ----------------------------------------------------------------------------- words and numbers
 
 _STEMMER = Stemmer.Stemmer("english")
-_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
-    (
-        "about above after again against all am any because before being below between both can could did do does "
-        "doing down during each few from further had has have having he her here hers him his how i into its it's "
-        "itself just me more most my now our out over own same she so some than them then there these they those "
-        "through too under until up very we were what when where which while who whom why would you your also "
-        "may might must shall should per said says say according article articles author passage passages "
-        "corpus writes wrote argues argued notes noted suggests suggested states stated"
-    ).split()
+_STOPWORDS = frozenset(STOPWORDS_EN) | _wordset(
+    "about above after again against all am any because before being below between both can could did do does "
+    "doing down during each few from further had has have having he her here hers him his how i into its it's "
+    "itself just me more most my now our out over own same she so some than them then there these they those "
+    "through too under until up very we were what when where which while who whom why would you your also "
+    "may might must shall should per said says say according article articles author passage passages "
+    "corpus writes wrote argues argued notes noted suggests suggested states stated"
 )
 _WORD = re.compile(r"(?u)\b[^\W\d_][\w’'-]*\b")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
 _NUMBER_WORDS = {
     w: str(i)
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
+        re.findall(
+            r"\w+",
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+            "seventeen eighteen nineteen twenty",
+        )
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90"}
 _NUMBER_WORDS |= {"dozen": "12", "hundred": "100", "thousand": "1000"}
@@ -246,9 +252,9 @@ _TYPOGRAPHY = {
     "'": "['’‘]",
     "’": "['’‘]",
     "‘": "['’‘]",
-    '"': "[\"“”]",
-    "“": "[\"“”]",
-    "”": "[\"“”]",
+    '"': '["“”]',
+    "“": '["“”]',
+    "”": '["“”]',
     "-": "[-–—]",
     "–": "[-–—]",
     "—": "[-–—]",
@@ -394,7 +400,7 @@ class Verifier:
         self._embed_claims([c for c in claims if c])
         state = _Numbering()
         pieces, checks, pos = [], [], 0
-        for (a, z), claim in zip(spans, claims):
+        for (a, z), claim in zip(spans, claims, strict=True):
             pieces.append(text[pos:a])
             heading = text[text.rfind("\n", 0, a) + 1 : a].lstrip().startswith("#")
             check = self._check(text[a:z], claim, state, heading)
@@ -424,7 +430,7 @@ class Verifier:
         for n in cited:
             a, z = span_for.get(n) or self._best_sentence(n, vector, stems)
             check.citations.append(state.number(self.sources[n - 1], a, z))
-        mapping = dict(zip(cited, check.citations))
+        mapping = dict(zip(cited, check.citations, strict=True))
         shown = _replace_markers(_fix_quotes(sentence, quotes), mapping)
         refs = "".join(f"[{c}]" for c in dict.fromkeys(check.citations))
         if not cited:
@@ -477,7 +483,9 @@ class Verifier:
 
     def _cosine(self, n: int, vector) -> float:
         sents = self._sentences[n - 1]
-        values = [float(v @ vector) for p, v in zip(sents, self._sentence_vectors[n - 1]) if not p.instruction]
+        values = [
+            float(v @ vector) for p, v in zip(sents, self._sentence_vectors[n - 1], strict=True) if not p.instruction
+        ]
         if self._evidence_text[n - 1]:
             values.append(float(self._passage_vectors[n - 1] @ vector))
         return max(values, default=0.0)
@@ -486,7 +494,7 @@ class Verifier:
         sents = self._sentences[n - 1]
         w = self.thresholds.meaning_weight
         best, best_score = None, -1e9
-        for p, v in zip(sents, self._sentence_vectors[n - 1]):
+        for p, v in zip(sents, self._sentence_vectors[n - 1], strict=True):
             cos = float(v @ vector) if vector is not None else 0.0
             overlap = len(stems & p.stems) / len(stems) if stems else 0.0
             score = w * cos + (1 - w) * overlap - (1.0 if p.instruction else 0.0)
@@ -524,7 +532,7 @@ class Verifier:
     def _embed_claims(self, claims: list[str]) -> None:
         todo = list(dict.fromkeys(c for c in claims if c not in self._claim_vectors))
         if todo:
-            for claim, vector in zip(todo, self.embed(todo)):
+            for claim, vector in zip(todo, self.embed(todo), strict=True):
                 self._claim_vectors[claim] = vector
 
 
@@ -601,9 +609,14 @@ def _is_layout(claim: str) -> bool:
     return claim.endswith(":") or REFUSAL.rstrip(".").lower() in claim.replace("’", "'").lower()
 
 
+_SHOWN_NUMBER = re.compile(
+    r"[$€£]?" + _NUMBER.pattern + r"(?:\s?%|\s(?:percent|per cent|thousand|million|billion|trillion)\b)?"
+)
+
+
 def _show_number(value: str, claim: str) -> str:
-    """The number as the sentence wrote it ("2,000" for "2000")."""
-    for m in _NUMBER.finditer(claim):
+    """The number as the sentence wrote it ("$2,000" for "2000", "13 percent" for "13")."""
+    for m in _SHOWN_NUMBER.finditer(claim):
         if numbers(m.group()) == [value]:
             return m.group()
     return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,12 +39,12 @@ def sync() -> None:
 @app.command()
 def add(
     paths: Annotated[list[Path], typer.Argument(help="files to add (.md .txt .html .pdf .docx)")],
-    title: Annotated[Optional[str], typer.Option(help="article title")] = None,
-    author: Annotated[Optional[str], typer.Option()] = None,
-    published: Annotated[Optional[str], typer.Option(help="publication date, e.g. 2024-11-07")] = None,
-    publisher: Annotated[Optional[str], typer.Option()] = None,
-    url: Annotated[Optional[str], typer.Option()] = None,
-    name: Annotated[Optional[str], typer.Option(help="file name in the corpus (one path only)")] = None,
+    title: Annotated[str | None, typer.Option(help="article title")] = None,
+    author: Annotated[str | None, typer.Option()] = None,
+    published: Annotated[str | None, typer.Option(help="publication date, e.g. 2024-11-07")] = None,
+    publisher: Annotated[str | None, typer.Option()] = None,
+    url: Annotated[str | None, typer.Option()] = None,
+    name: Annotated[str | None, typer.Option(help="file name in the corpus (one path only)")] = None,
 ) -> None:
     """Write each file into the corpus as Markdown with front matter, and index it."""
     if name and len(paths) > 1:
@@ -57,8 +57,10 @@ def add(
             if not path.is_file():
                 raise IngestError(path, "no such file")
             draft = library.draft_from_file(path.name, path.read_bytes())
+            known = {info.id for info in library.articles()}
             article = library.add(draft, name=name, overrides=overrides)
-            typer.echo(f"added {article.id}: {article.title}")
+            verb = "updated" if article.id in known else "added"  # same file name: a new version
+            typer.echo(f"{verb} {article.id}: {article.title}")
         except IngestError as exc:
             errors.append(exc)
     if errors:

@@ -190,4 +190,4 @@ def meta_overrides(**fields: str | None) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-__all__ = ["Library", "ArticleInfo", "ArticleMeta", "derive_title", "slugify", "safe_file_name", "write_atomic"]
+__all__ = ["ArticleInfo", "ArticleMeta", "Library", "derive_title", "safe_file_name", "slugify", "write_atomic"]

@@ -19,7 +19,7 @@ from ingest.frontmatter import split_front_matter
 from ingest.segment import heading_span
 
 CORPUS_SUFFIXES = (".md", ".markdown", ".txt")
-ADD_SUFFIXES = CORPUS_SUFFIXES + (".html", ".htm", ".pdf", ".docx")
+ADD_SUFFIXES = (*CORPUS_SUFFIXES, ".html", ".htm", ".pdf", ".docx")
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -114,7 +114,7 @@ class PassageStore:
         if not ids:
             return []
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {i: _stored(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        by_id = {i: _stored(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
         return [by_id[i] for i in ids if i in by_id]
 
     def all_passages(self):
@@ -122,7 +122,7 @@ class PassageStore:
         offset = 0
         while True:
             got = self.collection.get(include=["documents", "metadatas"], limit=self._batch, offset=offset)
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
             if len(got["ids"]) < self._batch:
                 return
             offset += self._batch
@@ -135,7 +135,7 @@ class PassageStore:
         got = self.collection.query(
             query_embeddings=[vector], n_results=min(n, total), where=where, include=["distances"]
         )
-        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 def _passage_id(article: Article, passage: Passage) -> str:

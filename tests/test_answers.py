@@ -59,7 +59,9 @@ def test_two_articles_answer_grouped_by_article(corpus_assistant):
             assert f"**{c.title}**" in answer.text
 
 
-@pytest.mark.parametrize("question", ["What is the GDP of South Korea?", "How many troops has China sent to fight for Russia?"])
+@pytest.mark.parametrize(
+    "question", ["What is the GDP of South Korea?", "How many troops has China sent to fight for Russia?"]
+)
 def test_unanswerable_questions_are_refused_with_closest_passages(corpus_assistant, question):
     answer = corpus_assistant.ask(question)
     assert answer.abstained

@@ -35,7 +35,8 @@ def text_pdf(text: str) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -72,7 +73,9 @@ def test_bad_file_is_refused_and_nothing_changes(library, name, data, problem):
     assert snapshot(library) == before
 
 
-@pytest.mark.parametrize("name", ["../../x.md", "/etc/passwd.md", "sub/../../x.md", "a\x00b.md", "C:\\x.md", ".hidden.md"])
+@pytest.mark.parametrize(
+    "name", ["../../x.md", "/etc/passwd.md", "sub/../../x.md", "a\x00b.md", "C:\\x.md", ".hidden.md"]
+)
 def test_names_that_escape_the_corpus_are_refused(library, name):
     before = snapshot(library)
     draft = library.draft_from_file("ok.md", b"A perfectly fine sentence about Seoul.\n")
@@ -132,9 +135,7 @@ def test_a_large_file_up_to_the_limit_is_indexed(library):
     body = "\n\n".join(" ".join(words[i : i + 60]) + "." for i in range(0, len(words) - 60, 7))
     assert len(body.encode()) < library.settings.max_file_bytes
     progress = []
-    article = library.add(
-        library.draft_from_file("big.txt", body.encode()), progress=lambda f, d: progress.append(f)
-    )
+    article = library.add(library.draft_from_file("big.txt", body.encode()), progress=lambda f, d: progress.append(f))
     assert progress and progress[-1] == 1.0
     assert library.index.store.indexed_articles()[article.id].complete
 
@@ -142,12 +143,20 @@ def test_a_large_file_up_to_the_limit_is_indexed(library):
 def test_cli_add_of_bad_files_exits_non_zero_with_one_line_each(tmp_path, library):
     (tmp_path / "empty.md").write_bytes(b"")
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
-    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(library.corpus_dir), "FOOTNOTE_INDEX_DIR": str(library.settings.index_dir)}
+    env = os.environ | {
+        "FOOTNOTE_CORPUS_DIR": str(library.corpus_dir),
+        "FOOTNOTE_INDEX_DIR": str(library.settings.index_dir),
+    }
     before = snapshot(library)
     result = subprocess.run(
         [sys.executable, "-m", "ingest", "add", str(tmp_path / "empty.md"), str(tmp_path / "bin.txt")],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == ["error: empty.md: file is empty", "error: bin.txt: file looks binary, not text"]
+    assert result.stderr.strip().splitlines() == [
+        "error: empty.md: file is empty",
+        "error: bin.txt: file looks binary, not text",
+    ]
     assert snapshot(library) == before

@@ -54,7 +54,9 @@ def chroma_server(tmp_path):
 def test_sync_ask_remove_through_a_chroma_server(chroma_server, tmp_path, embedder):
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    settings = Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", chroma_host="127.0.0.1", chroma_port=chroma_server
+    )
     library = Library(settings, Index(settings, embedder=embedder))
     assert library.sync().ok
     assert not (tmp_path / "index" / "chroma").exists(), "server mode must not write an embedded store"

@@ -30,7 +30,9 @@ def write_corpus(folder: Path, rng: random.Random) -> None:
     for i in range(40):
         if rng.random() < 0.5 or not (folder / f"a{i:02}.md").exists():
             body = "\n\n".join(rng.sample(paragraphs, 4))
-            (folder / f"a{i:02}.md").write_text(f"---\ntitle: Article {i} v{rng.randint(0, 10**6)}\n---\n\n{body}\n", "utf-8")
+            (folder / f"a{i:02}.md").write_text(
+                f"---\ntitle: Article {i} v{rng.randint(0, 10**6)}\n---\n\n{body}\n", "utf-8"
+            )
 
 
 def sync_and_kill(env: dict, rng: random.Random) -> None:

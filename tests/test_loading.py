@@ -27,7 +27,7 @@ def test_markdown_without_front_matter_is_all_body():
 
 
 def test_plain_text_heading_lines_become_markdown_headings_and_nothing_else_changes():
-    draft = read_document("seed.txt", "Intro sentence.\nA Short Heading\nBody sentence.".encode(), LIMIT)
+    draft = read_document("seed.txt", b"Intro sentence.\nA Short Heading\nBody sentence.", LIMIT)
     assert draft.body == "Intro sentence.\n## A Short Heading\nBody sentence."
 
 

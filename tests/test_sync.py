@@ -35,9 +35,9 @@ def test_editing_one_article_reembeds_that_article_only(library):
     assert report.passages_embedded == passage_articles(library.index)[LAMI_KIM]
     texts = [text for _, text, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM]
     assert any("A new closing sentence about Seoul." in t for t in texts)
-    assert {meta["content_hash"] for _, _, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM} == {
-        library.article(LAMI_KIM).content_hash
-    }
+    assert {
+        meta["content_hash"] for _, _, meta in library.index.store.all_passages() if meta["article_id"] == LAMI_KIM
+    } == {library.article(LAMI_KIM).content_hash}
 
 
 def test_deleting_a_file_removes_its_passages(library):
