@@ -9,7 +9,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install index run test lint browser bench bench-scale clean
+.PHONY: install index run test lint browser bench bench-scale loadtest clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ bench: install
 # Index time, disk, memory and latency at 100, 1,000 and 5,000 articles (slow: tens of minutes).
 bench-scale: install
 	$(BIN)/python -m assistant.bench_scale run
+
+# 8 concurrent API clients against the running app while articles are added.
+loadtest: install
+	$(BIN)/python -m assistant.loadtest
 
 clean:
 	rm -rf $(VENV) .index test-artifacts

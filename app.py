@@ -509,8 +509,19 @@ class FootnoteApp:
             blocks.load(self.corpus_views, view_inputs, views, api_name=False)
             for event in corpus["changes"]:
                 event.then(self.corpus_views, view_inputs, views, api_name=False)
+            gr.api(self.answer_data, api_name="answer_data", concurrency_id="chat", concurrency_limit=4)
         blocks.queue(default_concurrency_limit=1)
         return blocks
+
+    def answer_data(self, question: str, history: list[str]) -> dict:
+        """The whole answer as data, for scripts: citations with their spans, passages, scores.
+
+        The chat endpoint returns display Markdown; this is what a program checks citations with.
+        """
+        try:
+            return self.assistant.ask(question, list(history or [])).model_dump()
+        except QuestionError as exc:
+            return {"error": str(exc)}
 
     def _chat_tab(self) -> dict:
         choices, authors = article_choices(self.library.articles())
