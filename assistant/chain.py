@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import ExtractiveAnswerer
+from assistant.answer import ExtractiveAnswerer, cite
 from assistant.followup import search_query
+from assistant.llm import LLMAnswerer
 from assistant.models import Answer
 from assistant.retriever import Filters, HybridRetriever, Retrieval
 from footnote.settings import Settings
@@ -44,7 +45,9 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, notice
 
 
-def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer) -> Runnable:
+def build_retrieval(retriever: HybridRetriever) -> Runnable:
+    """Ask → (cleaned Ask, Retrieval, notice): the steps before answering, shared by ask and stream."""
+
     def prepare(ask: Ask) -> tuple[Ask, str, str]:
         question, notice = clean_question(ask.question)
         history = [clean_question(h)[0] for h in ask.history if h and h.strip()]
@@ -54,13 +57,25 @@ def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer) -> Run
         ask, query, notice = step
         return ask, retriever.retrieve(query, ask.filters), notice
 
+    return RunnableLambda(prepare) | RunnableLambda(retrieve)
+
+
+def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer | LLMAnswerer) -> Runnable:
     def answer(step: tuple[Ask, Retrieval, str]) -> Answer:
         ask, retrieval, notice = step
-        result = answerer.answer(ask.question, retrieval)
-        result.notice = notice
-        return result
+        if isinstance(answerer, LLMAnswerer):
+            result = answerer.answer(ask.question, retrieval, ask.history)
+        else:
+            result = answerer.answer(ask.question, retrieval)
+        return with_notice(result, notice)
 
-    return RunnableLambda(prepare) | RunnableLambda(retrieve) | RunnableLambda(answer)
+    return build_retrieval(retriever) | RunnableLambda(answer)
+
+
+def with_notice(answer: Answer, notice: str) -> Answer:
+    """The question's notice first, then the answerer's own (e.g. the LLM fell back)."""
+    answer.notice = " ".join(x for x in (notice, answer.notice) if x)
+    return answer
 
 
 class Assistant:
@@ -73,7 +88,10 @@ class Assistant:
             index=index, k=settings.top_k, candidates=settings.candidates, rrf_k=settings.rrf_k
         )
         self.answerer = ExtractiveAnswerer(index, max_quotes=settings.max_quotes)
-        self.chain = build_chain(self.retriever, self.answerer)
+        # Optional LLM synthesis; the extractive answerer stays its fallback (and serves quotes()).
+        self.llm = LLMAnswerer(settings, fallback=self.answerer) if settings.llm_backend != "none" else None
+        self.retrieval = build_retrieval(self.retriever)
+        self.chain = build_chain(self.retriever, self.llm or self.answerer)
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         return self.chain.invoke(Ask(question, list(history or []), filters))
@@ -82,6 +100,11 @@ class Assistant:
         self, question: str, history: list[str] | None = None, filters: Filters | None = None
     ) -> Iterator[Answer]:
         """Partial answers as the text grows; the last one is the complete answer."""
+        if self.llm is not None:
+            ask, retrieval, notice = self.retrieval.invoke(Ask(question, list(history or []), filters))
+            for partial in self.llm.stream(ask.question, retrieval, ask.history):
+                yield with_notice(partial, notice)
+            return
         answer = self.ask(question, history, filters)
         lines = answer.text.split("\n")
         for i in range(1, len(lines)):
@@ -101,8 +124,6 @@ class Assistant:
             picked.append(sent)
             if len(picked) >= (count or self.settings.quote_count):
                 break
-        from assistant.answer import cite
-
         citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
         text = "\n\n".join(f"“{c.quote}” — {c.attribution()} [{c.n}]" for c in citations)
         return Answer(

@@ -17,9 +17,16 @@ kept whole, Markdown line prefixes such as bullets kept as layout) and every sen
 * Support: each cited sentence is scored against its cited passages with what runs offline:
   ``score = 0.5 * cosine + 0.5 * overlap`` (cosine: best of the passages' sentences and whole
   passages, all-MiniLM-L6-v2; overlap: share of the sentence's content words, stemmed, found in
-  the passages). A number in the sentence (``$2,000``, ``13 percent``, ``1973``) that is not in
-  a cited passage makes the sentence unsupported whatever the score. Passage sentences that read
-  as instructions to a language model ("ignore previous instructions …") never count as support.
+  two adjacent sentences of each cited passage). A number in the sentence (``$2,000``,
+  ``13 percent``, ``1973``) that is not in a cited passage makes the sentence unsupported
+  whatever the score. Passage sentences that read as instructions to a language model ("ignore
+  previous instructions …") never count as support, and a sentence that echoes one is marked.
+  The threshold, 0.55, was set on 18 supported paraphrases and 14 false claims about the corpus
+  articles: paraphrases scored 0.62-0.96; 11 false claims were caught (scores 0.28-0.51, or a
+  number); some of both are a test in tests/test_llm.py. What it cannot see: a false claim made
+  of the passage's own words (a contradiction, "a majority supported …" against "only 13 percent
+  supported …"; an invented event about the passage's people) scored 0.56-0.65, like a
+  paraphrase, and passes unless a number gives it away: there is no offline entailment model.
 
 Marking (always visible in the answer text): a sentence that fails a check keeps its place and
 is followed by one marker, ``⚠ *(reason; reason)*``, with these reasons:
@@ -28,7 +35,11 @@ is followed by one marker, ``⚠ *(reason; reason)*``, with these reasons:
 * ``not verbatim in [n]`` — a quotation not found in the cited passage (its quotation marks
   are removed);
 * ``not supported by [n]`` — the score is below the threshold;
-* ``2,000 not in [n]`` — a number the cited passage does not contain.
+* ``2,000 not in [n]`` — a number the cited passage does not contain;
+* ``repeats an instruction found inside an article`` — it says what a planted instruction said.
+
+A partial or final answer's text splits back into the same sentences (a marker closes its
+sentence), so front ends can tell marked sentences apart with ``split_sentences``.
 
 Headings, lead-ins ending with a colon and the refusal phrase are layout, not claims, and are
 left alone. ``Verified.notice()`` sums up what was marked or removed in one line.
@@ -36,6 +47,7 @@ left alone. ``Verified.notice()`` sums up what was marked or removed in one line
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,7 +302,7 @@ def quote_pattern(quote: str) -> re.Pattern | None:
 @dataclass(frozen=True)
 class Thresholds:
     meaning_weight: float = 0.5  # score = weight * cosine + (1 - weight) * overlap
-    min_support: float = 0.5
+    min_support: float = 0.55
     # A sentence this close to an instruction sentence of a passage is taken to be following it.
     echo_cosine: float = 0.7
     echo_overlap: float = 0.6
@@ -380,7 +392,9 @@ class Verifier:
             self._sentences.append(sents)
         evidence = [[p for p in sents if not p.instruction] for sents in self._sentences]
         self._evidence_text = [" ".join(p.text for p in sents) for sents in evidence]
-        self._stems = [set().union(*(p.stems for p in sents)) if sents else set() for sents in evidence]
+        # word overlap is measured against two adjacent sentences at most: a whole long passage
+        # holds enough common words to "support" almost any sentence on its topic
+        self._windows = [_windows([p.stems for p in sents]) for sents in evidence]
         self._numbers = [passage_numbers(t) for t in self._evidence_text]
         texts = [p.text for sents in self._sentences for p in sents] + [t or " " for t in self._evidence_text]
         vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -453,7 +467,8 @@ class Verifier:
         cited = check.passages
         available = set().union(*(self._numbers[n - 1] for n in cited))
         check.missing_numbers = [x for x in numbers(claim) if x not in available]
-        union = set().union(*(self._stems[n - 1] for n in cited))
+        best = [max(self._windows[n - 1], key=lambda w: len(stems & w), default=set()) for n in cited]
+        union = set().union(*best)
         check.overlap = len(stems & union) / len(stems) if stems else 0.0
         check.cosine = max(self._cosine(n, vector) for n in cited) if vector is not None else 0.0
         w = self.thresholds.meaning_weight
@@ -534,6 +549,12 @@ class Verifier:
         if todo:
             for claim, vector in zip(todo, self.embed(todo), strict=True):
                 self._claim_vectors[claim] = vector
+
+
+def _windows(sentences: list[set[str]]) -> list[set[str]]:
+    if len(sentences) < 2:
+        return list(sentences)
+    return [a | b for a, b in itertools.pairwise(sentences)]
 
 
 class _Numbering:

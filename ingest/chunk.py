@@ -55,7 +55,7 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
         if current and _length(current) >= target_chars // 2:
             flush()  # prefer to end a passage where the author ended a paragraph
         for sentence in block.sentences:
-            if current and _length(current) + (sentence.end - sentence.start) > target_chars:
+            if current and sentence.end - current[0].start > target_chars:
                 flush()
             if not current:
                 current_paragraph = paragraph_no

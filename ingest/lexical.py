@@ -154,6 +154,10 @@ class LexicalIndex:
     def ids(self) -> list[str]:
         return self._snapshot.ids
 
+    @property
+    def article_ids(self) -> list[str]:
+        return list(self._snapshot.article_ids)
+
     # --- queries ------------------------------------------------------------------------------
     def stems(self, text: str) -> list[str]:
         """Lower-cased words of two or more characters, stop words removed, Snowball-stemmed."""

@@ -140,7 +140,10 @@ def _cap_length(text: str, s: int, e: int, base: int) -> list[Span]:
     while e - s > _LONGEST_SENTENCE:
         cut = text.rfind(" ", s + _LONGEST_SENTENCE // 2, s + _LONGEST_SENTENCE)
         cut = cut if cut > s else s + _LONGEST_SENTENCE
-        out.append(Span(base + s, base + cut))
+        end = cut
+        while end > s and text[end - 1].isspace():
+            end -= 1
+        out.append(Span(base + s, base + end))
         s = cut
         while s < e and text[s].isspace():
             s += 1

@@ -20,7 +20,7 @@ from openai_stub import Reply, StubServer
 
 from assistant.answer import REFUSAL, ExtractiveAnswerer
 from assistant.llm import LLMAnswerer, build_chat_model, format_passages
-from assistant.models import Answer
+from assistant.models import Answer, Source
 from assistant.retriever import HybridRetriever, Retrieval
 from assistant.verify import MARK, Verifier, complete_prefix, numbers, split_sentences
 from footnote.settings import Settings
@@ -450,16 +450,32 @@ SUPPORT_CASES = [
 ]
 
 
-def test_support_scores_separate_supported_from_unsupported_sentences(world):
-    from assistant.retriever import to_source
+def _paragraph(needle: str) -> Source:
+    """The article paragraph containing ``needle`` as a passage, cut into sentences here, so that this
+    test measures the scoring alone, whatever the chunker makes of the articles."""
+    for path in sorted((REPO / "corpus").glob("*.md")):
+        content = path.read_text(encoding="utf-8")
+        at = content.find(needle)
+        if at < 0:
+            continue
+        a = content.rfind("\n", 0, at) + 1
+        z = content.find("\n", at) % (len(content) + 1)
+        spans, start = [], a
+        for m in re.finditer(r"(?<=[.!?”])\s+(?=[A-Z“])", content[a:z]):
+            spans.append((start, a + m.start()))
+            start = a + m.end()
+        spans.append((start, z))
+        return Source(
+            passage_id="p", article_id=path.name, title=path.stem, start=a, end=z, text=content[a:z], sentences=spans
+        )
+    raise AssertionError(needle)
 
-    _, index, _ = world
-    ids = [pid for pid, *_ in index.store.all_passages()]
-    passages = [to_source(pid, stored, 0.0) for pid, stored in zip(ids, index.store.get(ids), strict=True)]
-    checks = []
-    for sentence, needle, _ in SUPPORT_CASES:
-        source = next(s for s in passages if needle in s.text)
-        checks.append(Verifier([source], index.embedder.embed).verify(f"{sentence} [1]").sentences[0])
+
+def test_support_scores_separate_supported_from_unsupported_sentences(embedder):
+    checks = [
+        Verifier([_paragraph(needle)], embedder.embed).verify(f"{sentence} [1]").sentences[0]
+        for sentence, needle, _ in SUPPORT_CASES
+    ]
     got = [(c.original, c.status) for c in checks]
     want = [(f"{s} [1]", "supported" if ok else "unsupported") for s, _, ok in SUPPORT_CASES]
     assert got == want

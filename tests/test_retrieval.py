@@ -1,0 +1,151 @@
+"""Hybrid retrieval: score fusion, neighbour context, and the search view kept in step with Chroma.
+
+The index tests use the real model and a real Chroma in a temporary folder (conftest's ``index``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.retriever import Filters, HybridRetriever, fuse, standardise, top_indices, with_context
+from ingest.lexical import LexicalIndex
+
+# --- fusion, pure functions ---------------------------------------------------------------------
+
+
+def test_found_by_both_lists_outranks_found_by_one():
+    # passage 0: top of both lists; 1: top dense only; 2: top lexical only; the rest: nothing
+    dense = np.array([0.80, 0.80, 0.20, 0.1, 0.1, 0.1, 0.1, 0.1])
+    lexical = np.array([7.0, 0.0, 7.0, 0, 0, 0, 0, 0])
+    for weight in (0.2, 0.4, 0.5, 0.8):
+        order = top_indices(fuse(dense, lexical, weight), 3)
+        assert order[0] == 0, weight
+        assert set(order) == {0, 1, 2}
+
+
+def test_fusion_without_known_words_is_dense_order():
+    dense = np.array([0.1, 0.9, 0.5, 0.3])
+    lexical = np.zeros(4)
+    assert top_indices(fuse(dense, lexical, 0.4), 4) == [1, 2, 3, 0]
+
+
+def test_standardise_is_safe_on_constant_scores():
+    assert not standardise(np.ones(5)).any()
+    assert not standardise(np.zeros(0)).any()
+
+
+def test_neighbour_context_stays_inside_an_article():
+    scores = np.array([0.0, 5.0, 0.0, 0.0])
+    # passages 0-1 are one article, 2-3 another
+    prev = np.array([-1, 0, -1, 2])
+    nxt = np.array([1, -1, 3, -1])
+    out = with_context(scores, prev, nxt, 0.5)
+    assert out[0] == pytest.approx(2.5)  # borrows from its neighbour 1
+    assert out[2] == pytest.approx(0.0)  # 1 is in another article: nothing to borrow
+    assert out[1] == pytest.approx(5.0)
+    assert with_context(scores, prev, nxt, 0.0) is scores
+
+
+def test_top_indices_drops_excluded_and_keeps_reading_order_on_ties():
+    scores = np.array([1.0, -np.inf, 2.0, 1.0, -np.inf])
+    assert top_indices(scores, 10) == [2, 0, 3]
+    assert top_indices(scores, 1) == [2]
+    assert top_indices(np.zeros(0), 3) == []
+
+
+# --- the search view over a real index ----------------------------------------------------------
+
+ARTICLES = {
+    "alpha.md": "---\ntitle: Alpha\n---\n\n# Harbours\n\nThe zyxquartz harbour opened in 1921. Ships came daily.\n\n"
+    "# Trade\n\nGrain left through the harbour every autumn.\n",
+    "beta.md": "---\ntitle: Beta\n---\n\nThe mountain railway climbs to the pass. It was finished in 1934.\n",
+    "gamma.md": "---\ntitle: Gamma\n---\n\nCoffee growers met in the valley to set prices for the season.\n",
+}
+
+
+def write(settings, name: str, text: str) -> None:
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    (settings.corpus_dir / name).write_text(text, encoding="utf-8")
+
+
+def assert_in_step(index) -> None:
+    """The incremental view equals the store, and equals a view rebuilt from scratch."""
+    got = index.store.collection.get(include=["documents", "embeddings"])
+    store = {pid: (doc, vec) for pid, doc, vec in zip(got["ids"], got["documents"], got["embeddings"], strict=True)}
+    snap = index.lexical.snapshot()
+    assert sorted(snap.ids) == sorted(store)
+    for i, pid in enumerate(snap.ids):
+        assert snap.stored[i].passage.text == store[pid][0]
+        assert np.allclose(snap.vectors[i], store[pid][1], atol=1e-6)
+    fresh = LexicalIndex(index.store).snapshot()
+    assert fresh.ids == snap.ids
+    for query in ("zyxquartz harbour", "railway pass", "coffee prices valley", "grain autumn"):
+        terms = index.lexical.query_terms(query)
+        assert np.allclose(fresh.bm25(terms), snap.bm25(terms), atol=1e-5), query
+
+
+def test_lexical_view_follows_add_update_remove(settings, index):
+    for name, text in ARTICLES.items():
+        write(settings, name, text)
+    assert index.sync(settings.corpus_dir).ok
+    assert_in_step(index)
+    assert index.lexical.search("zyxquartz", 5)[0][0].startswith("alpha.md#")
+    assert index.lexical.term_stats("zyxquartz").known == (True,)
+
+    # update: the rare word moves from alpha to beta
+    write(settings, "alpha.md", ARTICLES["alpha.md"].replace("zyxquartz", "stone"))
+    write(settings, "beta.md", ARTICLES["beta.md"].replace("railway", "zyxquartz railway"))
+    report = index.sync(settings.corpus_dir)
+    assert sorted(report.updated) == ["alpha.md", "beta.md"]
+    assert_in_step(index)
+    hits = index.lexical.search("zyxquartz", 5)
+    assert [pid.split("#")[0] for pid, _ in hits] == ["beta.md"]
+
+    # remove: its words are no longer known, its passages are gone
+    (settings.corpus_dir / "beta.md").unlink()
+    assert index.sync(settings.corpus_dir).removed == ["beta.md"]
+    assert_in_step(index)
+    assert index.lexical.search("zyxquartz", 5) == []
+    assert index.lexical.term_stats("zyxquartz railway").known == (False, False)
+    assert not any(pid.startswith("beta.md#") for pid in index.lexical.ids)
+
+    # single-article paths of the index keep it in step too
+    index.remove_article("gamma.md")
+    assert_in_step(index)
+    assert not any(pid.startswith("gamma.md#") for pid in index.lexical.ids)
+
+
+def test_refresh_without_changes_keeps_the_snapshot(settings, index):
+    write(settings, "beta.md", ARTICLES["beta.md"])
+    assert index.sync(settings.corpus_dir).ok
+    before = index.lexical.snapshot()
+    index.lexical.refresh()
+    assert index.lexical.snapshot() is before
+
+
+def test_retriever_returns_exact_slices_and_honours_filters(settings, index):
+    for name, text in ARTICLES.items():
+        write(settings, name, text)
+    assert index.sync(settings.corpus_dir).ok
+    retriever = HybridRetriever(index=index, k=3)
+    retrieval = retriever.retrieve("When did the zyxquartz harbour open?")
+    top = retrieval.sources[0]
+    assert top.article_id == "alpha.md"
+    assert top.section == "Harbours"
+    content = (settings.corpus_dir / "alpha.md").read_text(encoding="utf-8")
+    for s in retrieval.sources:
+        text = (settings.corpus_dir / s.article_id).read_text(encoding="utf-8")
+        assert text[s.start : s.end] == s.text
+        assert all(s.start <= a < b <= s.end for a, b in s.sentences)
+    assert "1921" in content[top.start : top.end]
+    scores = [s.score for s in retrieval.sources]
+    assert scores == sorted(scores, reverse=True)
+
+    only_beta = retriever.retrieve("When did the zyxquartz harbour open?", Filters(article_ids=("beta.md",)))
+    assert {s.article_id for s in only_beta.sources} == {"beta.md"}
+    assert retriever.retrieve("harbour", Filters(article_ids=("missing.md",))).sources == []
+
+
+def test_retriever_on_an_empty_index(index):
+    assert HybridRetriever(index=index).retrieve("anything at all").sources == []
