@@ -87,6 +87,9 @@ def answer_blocks(turn: Turn) -> list[str]:
         blocks += [f"“{md_text(c.quote)}” — {md_text(c.attribution())} \\[{c.n}\\]" for c in answer.citations]
         if not answer.citations:
             blocks.append("No passage of the corpus matches this topic.")
+    elif answer.written_by == "llm":
+        # Written by a language model and verified: shown as text, every character escaped.
+        blocks += [md_text(p) for p in answer.text.split("\n\n") if p.strip()]
     elif answer.abstained:
         reason = answer.text.split("\n", 1)[0]
         blocks.append(md_text(reason))
@@ -330,10 +333,16 @@ class FootnoteApp:
             yield self._refused(turns, keep_on_error, str(exc))
             return
         yield self._view(turns, "", pending=(shown, mode))
+        history = [t.question for t in turns]
         if mode == QUOTES:
             answer = self.assistant.quotes(question, filters)
+        elif self.assistant.llm is not None:
+            answer = None
+            for answer in self.assistant.stream(question, history, filters):  # the model's own pace
+                partial = Turn(answer.question, mode, answer)
+                yield self._view(turns, "", pending=(shown, mode), partial="\n\n".join(answer_blocks(partial)))
         else:
-            answer = self.assistant.ask(question, [t.question for t in turns], filters)
+            answer = self.assistant.ask(question, history, filters)
         turn = Turn(answer.question, mode, answer)
         blocks = answer_blocks(turn)
         for i in range(1, len(blocks)):

@@ -58,7 +58,9 @@ class Result:
 def datasets(shared: Path) -> list[Dataset]:
     out = [
         Dataset(
-            "chunking_eval", shared / "bench" / "chunking_eval" / "corpus", shared / "bench" / "chunking_eval" / "questions.jsonl"
+            "chunking_eval",
+            shared / "bench" / "chunking_eval" / "corpus",
+            shared / "bench" / "chunking_eval" / "questions.jsonl",
         ),
         Dataset("seeds", shared / "seeds", shared / "eval" / "seed_questions.jsonl"),
     ]
@@ -207,7 +209,9 @@ def machine() -> dict:
     ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
-        dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, cwd=REPO).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], capture_output=True, text=True, cwd=REPO
+        ).stdout.strip()
         rev = commit.stdout.strip() + (" + uncommitted changes" if dirty else "")
     except OSError:
         rev = "unknown"
@@ -317,8 +321,9 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
         "# one system alone:",
         ".venv/bin/python -m assistant eval --corpus ../shared/bench/chunking_eval/corpus \\",
         "    --questions ../shared/bench/chunking_eval/questions.jsonl --run-out /tmp/footnote.jsonl",
-        "HF_HUB_OFFLINE=1 .venv/bin/python ../shared/bench/baseline_langchain.py ../shared/bench/chunking_eval/corpus \\",
-        "    ../shared/bench/chunking_eval/questions.jsonl /tmp/baseline.jsonl 1000 200 10",
+        "HF_HUB_OFFLINE=1 .venv/bin/python ../shared/bench/baseline_langchain.py \\",
+        "    ../shared/bench/chunking_eval/corpus ../shared/bench/chunking_eval/questions.jsonl \\",
+        "    /tmp/baseline.jsonl 1000 200 10",
         "python ../shared/eval/score.py ../shared/bench/chunking_eval/corpus \\",
         "    ../shared/bench/chunking_eval/questions.jsonl /tmp/footnote.jsonl",
         "```",
@@ -366,10 +371,15 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_baseline:
             for size, overlap in BASELINE_CONFIGS:
                 print(f"{ds.name}: LangChain {size}/{overlap} ...", file=sys.stderr, flush=True)
-                rows.append(run_baseline(ds, script, size, overlap, runs / f"{ds.name}-langchain-{size}-{overlap}.jsonl"))
+                rows.append(
+                    run_baseline(ds, script, size, overlap, runs / f"{ds.name}-langchain-{size}-{overlap}.jsonl")
+                )
         results[ds.name] = rows
         for r in rows:
-            print(f"  {r.system}: {json.dumps({m: r.metrics.get(m) for m in METRICS})} index {r.index_s:.1f}s", file=sys.stderr)
+            print(
+                f"  {r.system}: {json.dumps({m: r.metrics.get(m) for m in METRICS})} index {r.index_s:.1f}s",
+                file=sys.stderr,
+            )
     write_section("retrieval", render(info, results, cold, settings, argv), args.out)
     print(f"wrote {args.out} (run files in {runs})", file=sys.stderr)
 

@@ -262,6 +262,7 @@ class LLMAnswerer:
             sources=retrieval.sources,
             search_query=retrieval.query,
             notice="" if partial else verified.notice(),
+            written_by="llm",
         )
 
     def _failed(self, question: str, retrieval: Retrieval, exc: Exception) -> Answer:

@@ -60,3 +60,4 @@ class Answer(BaseModel):
     sources: list[Source] = Field(default_factory=list)  # retrieved passages, best first
     search_query: str = ""  # what was retrieved with (differs from question for follow-ups)
     notice: str = ""  # e.g. the LLM failed and the extractive answer is shown instead
+    written_by: str = "extractive"  # "llm" when a language model wrote the text (verified)

@@ -43,9 +43,7 @@ class Filters:
             return False
         if self.date_from and published < self.date_from:
             return False
-        if self.date_to and published[: len(self.date_to)] > self.date_to:
-            return False
-        return True
+        return not (self.date_to and published[: len(self.date_to)] > self.date_to)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 from footnote.models import Article, Passage, Span
 from ingest.segment import segment
 
-
 SECTION_SEPARATOR = " › "  # a passage's section is its heading path: "Part › Chapter"
 
 
@@ -66,5 +65,3 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
 
 def _length(spans: list[Span]) -> int:
     return spans[-1].end - spans[0].start
-
-

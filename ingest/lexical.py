@@ -132,7 +132,9 @@ class LexicalIndex:
                 got = self.store.collection.get(
                     ids=new[lo : lo + batch], include=["documents", "metadatas", "embeddings"]
                 )
-                for pid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                for pid, text, meta, vector in zip(
+                    got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+                ):
                     self._entries[pid] = self._entry(pid, text, meta, vector)
             self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.store.embedder.dimension)
 

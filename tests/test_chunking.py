@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,19 @@ TRICKY = {
         " Hitoshi Sakimoto wrote the music . \n = Another article = \n Its first line . \n"
     ),
     "lists.md": "Intro line:\n\n- first item\n- second item, longer\n  continued here\n1. numbered\n2) other\n\nEnd.\n",
-    "wrapped.md": "This paragraph is hard\nwrapped at a narrow\nwidth without any\ncarriage returns, and it\ngoes on. Then a second\nsentence follows here.\n",
+    "wrapped.md": (
+        "This paragraph is hard\nwrapped at a narrow\nwidth without any\ncarriage returns, and it\n"
+        "goes on. Then a second\nsentence follows here.\n"
+    ),
     "crlf.md": "# Head\r\n\r\nLine one of text.\r\nLine two of text.\r\n\r\n# Next\r\n\r\nMore.\r\n",
     "long.md": f"# Long\n\n{LONG_SENTENCE}\n\nShort after.\n",
     "unicode.md": (
         "# Ünïcödé – “quotes”\n\nKim Jong Un’s 🚀 launch — ‘again’. 한국어 문장입니다. 日本語の文。\n\n"
         "Combining: e\u0301 a\u0308. Zero\u200bwidth. Tabs\tand  spaces.\n"
     ),
-    "plain.txt": "A Title Line\n\nFirst paragraph of plain text. Another sentence.\n\nShort Heading\n\nMore text here.\n",
+    "plain.txt": (
+        "A Title Line\n\nFirst paragraph of plain text. Another sentence.\n\nShort Heading\n\nMore text here.\n"
+    ),
     "no_structure.md": "x" * 3000,
     "tables.md": "note | 2017 | 2016\nrevenue | 10 | 9\ncosts | 5 | 4\n\nThe table shows revenue.\n",
 }
@@ -84,14 +90,14 @@ def check_passages(article: Article, passages: list[Passage], target: int) -> No
         assert p.text == p.text.strip() or not p.text.strip(), "passages start and end on text"
         assert p.sentences, (article.id, i)
         assert p.sentences[0].start == p.start and p.sentences[-1].end == p.end
-        for s, t in zip(p.sentences, p.sentences[1:]):
+        for s, t in pairwise(p.sentences):
             assert s.end <= t.start, "sentences in order, not overlapping"
         for s in p.sentences:
             assert p.start <= s.start < s.end <= p.end
             assert content[s.start : s.end].strip() == content[s.start : s.end]
         if len(p.sentences) > 1:
             assert p.end - p.start <= target, "only a single over-long sentence may exceed the target"
-    for a, b in zip(passages, passages[1:]):
+    for a, b in pairwise(passages):
         assert a.end <= b.start, "passages do not overlap"
 
 
@@ -176,4 +182,3 @@ def test_real_passages_are_near_the_target():
     assert sizes
     inside = sum(TARGET // 4 <= s <= TARGET for s in sizes) / len(sizes)
     assert inside > 0.6, inside
-

@@ -479,3 +479,30 @@ def test_support_scores_separate_supported_from_unsupported_sentences(embedder):
     got = [(c.original, c.status) for c in checks]
     want = [(f"{s} [1]", "supported" if ok else "unsupported") for s, _, ok in SUPPORT_CASES]
     assert got == want
+
+
+# ----------------------------------------------------------------------------- the app with a model
+
+
+def test_the_app_streams_the_models_verified_answer(world, server):
+    """The chat shows the model's text (escaped) as it streams, and its citations in the sources panel."""
+    from app import ANSWER, FootnoteApp
+    from assistant.chain import Assistant
+    from ingest.library import Library
+
+    settings, index, _ = world
+    llm_settings = settings.model_copy(
+        update={"llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": "stub-model"}
+    )
+    assistant = Assistant(index, llm_settings)
+    server.script(Reply(good_reply(assistant.retriever.retrieve(PAY))))
+    app = FootnoteApp(llm_settings, library=Library(llm_settings, index), assistant=assistant)
+    views = list(app.ask(PAY, ANSWER, [], "", "", "", []))
+    chat, turns, _, panel, *_ = views[-1]
+    reply = chat[-1]["content"]
+    assert "Russia is expected to pay North Korea \\$2,000 per soldier per month" in reply
+    assert len(views) >= 3  # pending, at least one partial, final
+    answer = turns[-1].answer
+    assert answer.written_by == "llm" and answer.citations
+    assert_citations_hold(answer, settings.corpus_dir)
+    assert "<mark>" in panel
