@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from chromadb.api.shared_system_client import SharedSystemClient
+
 from footnote.settings import Settings
 from ingest.chunk import chunk_article
 from ingest.index import Index
@@ -50,6 +52,8 @@ def sync_and_kill(env: dict, rng: random.Random) -> None:
 
 
 def assert_index_matches_corpus(settings: Settings, embedder) -> None:
+    # Another process wrote the store: drop Chroma's per-process cache so it is read from disk.
+    SharedSystemClient.clear_system_cache()
     index = Index(settings, embedder=embedder)
     expected: dict[str, tuple[str, int]] = {}
     for path in corpus_files(settings.corpus_dir):
