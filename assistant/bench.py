@@ -12,6 +12,7 @@ the app's cold start, and writes docs/benchmarks.md with the numbers and the com
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -49,6 +50,7 @@ class Result:
     retrieval_ms: list[float] = field(default_factory=list)
     answer_ms: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+    load: float = 0.0  # 1-minute load average when the run started: other work on the machine
 
     @property
     def chars_per_s(self) -> float:
@@ -80,6 +82,8 @@ def run_project(ds: Dataset, settings, embedder, run_out: Path) -> Result:
 
     questions = load_jsonl(ds.questions)
     corpus = read_corpus(ds.corpus)
+    load = os.getloadavg()[0]
+    reset_peak_rss()
     with tempfile.TemporaryDirectory(prefix="footnote-bench-") as tmp:
         eval_settings = settings.model_copy(update={"chroma_host": "", "collection": "bench"})
         index = Index(eval_settings, index_dir=Path(tmp), embedder=embedder)
@@ -114,8 +118,26 @@ def run_project(ds: Dataset, settings, embedder, run_out: Path) -> Result:
         passages=report.passages_embedded,
         retrieval_ms=retrieval_ms,
         answer_ms=answer_ms,
-        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        peak_rss_mb=peak_rss_mb(),
+        load=load,
     )
+
+
+def reset_peak_rss() -> None:
+    """Start a new high-water mark for this process (Linux; elsewhere the peak is since start)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of a process since start or since reset_peak_rss (VmHWM)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
 
 
 # --- the textbook baseline ------------------------------------------------------------------------
@@ -126,10 +148,13 @@ def run_baseline(ds: Dataset, script: Path, size: int, overlap: int, run_out: Pa
     cmd = [sys.executable, str(script), str(ds.corpus), str(ds.questions), str(run_out), str(size), str(overlap)]
     cmd.append(str(BASELINE_K))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    load = os.getloadavg()[0]
+    peak = 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        while proc.poll() is None:  # the child's high-water mark, read until it exits
+            peak = max(peak, peak_rss_mb(proc.pid))
+            time.sleep(0.2)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -145,7 +170,8 @@ def run_baseline(ds: Dataset, script: Path, size: int, overlap: int, run_out: Pa
         chars=sum(len(c) for c in corpus.values()),
         passages=summary["chunks"],
         retrieval_ms=[summary["query_p50_ms"]],
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_mb=peak,
+        load=load,
     )
 
 
@@ -251,7 +277,11 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
         "Footnote runs with its default settings, the ones the app uses; nothing is tuned per corpus",
         "or question set. Metrics are those of `../shared/eval/FORMATS.md`, computed by",
         "`assistant/metrics.py` (identical to `../shared/eval/score.py`). Latencies are warm, measured",
-        "in one process; the baseline's query latency is its own (similarity search only).",
+        "in one process; the baseline's query latency is its own (similarity search only). Index time",
+        "is Footnote's whole sync (load, chunk, embed, store, search view) against the baseline's",
+        "`Chroma.from_documents` (embed and store). Peak RSS is each system's process high-water mark",
+        "(Footnote: the bench process, model included). `load` is the 1-minute load average when the",
+        "run started: the machine is shared, and on 2 cores other work changes every timing.",
         "",
         "### Machine",
         "",
@@ -270,15 +300,17 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
     for name, rows in results.items():
         ours = rows[0]
         lines += [f"### {name}", "", f"{ours.metrics.get('questions', 0)} answerable questions.", ""]
-        head = "| system | " + " | ".join(METRICS) + " | passages | index s | chars/s | query p50 ms | peak RSS MB |"
-        lines += [head, "|" + "---|" * (len(METRICS) + 6)]
+        head = " | ".join(
+            ["| system", *METRICS, "passages", "index s", "chars/s", "query p50 ms", "peak RSS MB", "load |"]
+        )
+        lines += [head, "|" + "---|" * (len(METRICS) + 7)]
         for r in rows:
             cells = [_f(r.metrics.get(m)) for m in METRICS]
             lines.append(
                 f"| {r.system} | "
                 + " | ".join(cells)
                 + f" | {r.passages} | {r.index_s:.1f} | {r.chars_per_s:,.0f} | {_f(_p(r.retrieval_ms, 0.5), 1)}"
-                + f" | {r.peak_rss_mb:,.0f} |"
+                + f" | {r.peak_rss_mb:,.0f} | {r.load:.1f} |"
             )
         lines.append("")
         for base in rows[1:]:

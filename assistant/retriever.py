@@ -73,15 +73,13 @@ class HybridRetriever(BaseRetriever):
 
     def retrieve(self, query: str, filters: Filters | None = None) -> Retrieval:
         vector = self.index.embedder.embed_one(query)
-        allowed = self._allowed_articles(filters)
-        if allowed is not None and not allowed:
-            return Retrieval(query, vector)
         snap = self.index.lexical.snapshot()
-        if not len(snap):
+        allowed = self._allowed_articles(filters, snap.article_meta)
+        if not len(snap) or (allowed is not None and not allowed):
             return Retrieval(query, vector)
         dense = snap.dense(vector)
         lexical = snap.bm25(self.index.lexical.query_terms(query))
-        scores = fuse(dense, lexical, self._setting("dense_weight", 0.5))
+        scores = fuse(dense, lexical, self._setting("dense_weight", 0.4))
         scores = with_context(scores, snap.prev, snap.next, self._setting("context_weight", 0.2))
         mask = snap.mask(allowed)
         if mask is not None:
@@ -96,11 +94,11 @@ class HybridRetriever(BaseRetriever):
             value = getattr(getattr(self.index, "settings", None), name, default)
         return float(value)
 
-    def _allowed_articles(self, filters: Filters | None) -> set[str] | None:
+    @staticmethod
+    def _allowed_articles(filters: Filters | None, articles: dict[str, dict]) -> set[str] | None:
         if filters is None or not filters.active():
             return None
-        indexed = self.index.store.indexed_articles()
-        return {aid for aid, state in indexed.items() if filters.admits(aid, state.meta)}
+        return {aid for aid, meta in articles.items() if filters.admits(aid, meta)}
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

@@ -1,7 +1,10 @@
 """Passages: runs of whole sentences that never cross a heading, cut near a target size.
 
-A passage is always an exact slice of the article, so its text can be shown, highlighted and
-quoted without any bookkeeping beyond two offsets.
+A passage ends where the author ended a paragraph once it holds half the target, and never grows
+past the target unless one sentence is longer. Its section is the path of headings above it
+("Article › Section"), which the lexical index reads too. The size was chosen by measurement
+(docs/retrieval.md). A passage is always an exact slice of the article, so its text can be shown,
+highlighted and quoted without any bookkeeping beyond two offsets.
 """
 
 from __future__ import annotations
@@ -10,6 +13,13 @@ from footnote.models import Article, Passage, Span
 from ingest.segment import segment
 
 SECTION_SEPARATOR = " › "  # a passage's section is its heading path: "Part › Chapter"
+# Bump when the same text would be cut into different passages, so stored indexes can tell.
+CHUNKING_VERSION = 2
+
+
+def chunking_key(target_chars: int) -> str:
+    """What an index must record to know its passages match the current chunker and settings."""
+    return f"v{CHUNKING_VERSION}:{target_chars}"
 
 
 def is_markdown(article_id: str) -> bool:

@@ -50,6 +50,10 @@ class _Entry:
     length: int  # number of terms
     vector: np.ndarray
 
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.stored.passage.start, self.stored.passage.end
+
 
 class Snapshot:
     """An immutable view of every passage: ids in reading order, BM25 weights, vectors, neighbours."""
@@ -60,6 +64,9 @@ class Snapshot:
         self.stored = [e.stored for e in entries]
         self.ids = [e.pid for e in entries]
         self.article_ids = np.array([e.stored.passage.article_id for e in entries], dtype=object)
+        self.article_meta: dict[str, dict] = {}  # article id -> its bibliographic metadata
+        for e in entries:
+            self.article_meta.setdefault(e.stored.passage.article_id, e.stored.meta)
         n = len(entries)
         self.vectors = np.stack([e.vector for e in entries]).astype(np.float32) if n else np.zeros((0, dimension))
         # previous / next passage of the same article (-1 at an article's ends)
@@ -113,6 +120,7 @@ class LexicalIndex:
         self._vocab: dict[str, int] = {}
         self._entries: dict[str, _Entry] = {}
         self._refresh_lock = threading.Lock()
+        self._stem_lock = threading.Lock()
         self._snapshot = Snapshot([], {}, store.embedder.dimension)
         self.refresh()
 
@@ -120,9 +128,11 @@ class LexicalIndex:
     def refresh(self) -> None:
         """Bring the view in step with the store: fetch new passages, forget removed ones."""
         with self._refresh_lock:
-            current = set(self.store.collection.get(include=[])["ids"])
-            gone = [pid for pid in self._entries if pid not in current]
-            new = sorted(current - self._entries.keys())
+            listed = self.store.collection.get(include=["metadatas"])
+            # an id names the article version and the passage's position; its span tells the rest
+            current = {pid: (m["start"], m["end"]) for pid, m in zip(listed["ids"], listed["metadatas"], strict=True)}
+            gone = [pid for pid, e in self._entries.items() if current.get(pid) != e.span]
+            new = sorted(pid for pid in current if pid not in self._entries or pid in gone)
             if not gone and not new and len(self._snapshot) == len(self._entries):
                 return
             for pid in gone:
@@ -164,7 +174,8 @@ class LexicalIndex:
     def stems(self, text: str) -> list[str]:
         """Lower-cased words of two or more characters, stop words removed, Snowball-stemmed."""
         words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
-        return self._stemmer.stemWords(words)
+        with self._stem_lock:  # a PyStemmer object is not meant to be shared between threads
+            return self._stemmer.stemWords(words)
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.stems(text)))

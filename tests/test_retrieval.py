@@ -60,7 +60,8 @@ ARTICLES = {
     "alpha.md": "---\ntitle: Alpha\n---\n\n# Harbours\n\nThe zyxquartz harbour opened in 1921. Ships came daily.\n\n"
     "# Trade\n\nGrain left through the harbour every autumn.\n",
     "beta.md": "---\ntitle: Beta\n---\n\nThe mountain railway climbs to the pass. It was finished in 1934.\n",
-    "gamma.md": "---\ntitle: Gamma\n---\n\nCoffee growers met in the valley to set prices for the season.\n",
+    "gamma.md": "---\ntitle: Gamma\nauthor: Jane Roe\npublished: 2024-05-01\n---\n\n"
+    "Coffee growers met in the valley to set prices for the season.\n",
 }
 
 
@@ -145,7 +146,28 @@ def test_retriever_returns_exact_slices_and_honours_filters(settings, index):
     only_beta = retriever.retrieve("When did the zyxquartz harbour open?", Filters(article_ids=("beta.md",)))
     assert {s.article_id for s in only_beta.sources} == {"beta.md"}
     assert retriever.retrieve("harbour", Filters(article_ids=("missing.md",))).sources == []
+    by_author = retriever.retrieve("harbour railway coffee", Filters(author="roe"))
+    assert {s.article_id for s in by_author.sources} == {"gamma.md"}
+    by_date = retriever.retrieve("harbour railway coffee", Filters(date_from="2024-01-01"))
+    assert {s.article_id for s in by_date.sources} == {"gamma.md"}
 
 
 def test_retriever_on_an_empty_index(index):
     assert HybridRetriever(index=index).retrieve("anything at all").sources == []
+
+
+def test_rechunked_article_with_the_same_ids_is_refetched(settings, index):
+    """Same content, other passage size: ids can repeat with other spans; the view must follow."""
+    from ingest.chunk import chunk_article
+    from ingest.load import parse_article
+
+    text = "---\ntitle: Long\n---\n\n" + " ".join(f"Sentence number {i} talks about topic {i}." for i in range(40))
+    article = parse_article("long.md", text)
+    for target in (600, 250):
+        passages = chunk_article(article, target)
+        index.store.put_article(article, passages, index.embedder.embed([p.text for p in passages]))
+        index.lexical.refresh()
+        assert_in_step(index)
+        assert [s.passage.end - s.passage.start <= target for s in index.lexical.snapshot().stored] == [True] * len(
+            passages
+        )
