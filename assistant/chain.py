@@ -84,9 +84,7 @@ class Assistant:
     def __init__(self, index, settings: Settings):
         self.index = index
         self.settings = settings
-        self.retriever = HybridRetriever(
-            index=index, k=settings.top_k, candidates=settings.candidates, rrf_k=settings.rrf_k
-        )
+        self.retriever = HybridRetriever(index=index, k=settings.top_k)
         self.answerer = ExtractiveAnswerer(index, max_quotes=settings.max_quotes)
         # Optional LLM synthesis; the extractive answerer stays its fallback (and serves quotes()).
         self.llm = LLMAnswerer(settings, fallback=self.answerer) if settings.llm_backend != "none" else None

@@ -66,8 +66,6 @@ class HybridRetriever(BaseRetriever):
 
     index: Any  # ingest.index.Index
     k: int = 8
-    candidates: int = 40  # accepted for callers; every passage is scored
-    rrf_k: int = 60  # accepted for callers; fusion is by standardised scores
     dense_weight: float | None = None
     context_weight: float | None = None
 

@@ -59,10 +59,8 @@ class Settings(BaseSettings):
 
     # Retrieval. Every passage is scored by dense cosine and by BM25, each standardised over the
     # corpus and mixed by dense_weight, plus context_weight × its better neighbour's score
-    # (docs/retrieval.md). candidates and rrf_k are no longer used (kept for existing callers).
+    # (docs/retrieval.md).
     top_k: int = 8
-    candidates: int = 40
-    rrf_k: int = 60
     dense_weight: float = 0.4
     context_weight: float = 0.2
 

@@ -23,7 +23,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from scipy import sparse
 
-from ingest.store import PassageStore, StoredPassage, _stored
+from ingest.store import PassageStore, StoredPassage, stored_passage
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
@@ -149,7 +149,7 @@ class LexicalIndex:
             self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.store.embedder.dimension)
 
     def _entry(self, pid: str, text: str, meta: dict, vector) -> _Entry:
-        stored = _stored(text, meta)
+        stored = stored_passage(text, meta)
         lexical = f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
         stems = self.stems(lexical)
         ids = np.array([self._vocab.setdefault(t, len(self._vocab)) for t in stems], dtype=np.int64)

@@ -114,7 +114,9 @@ class PassageStore:
         if not ids:
             return []
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {i: _stored(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        by_id = {
+            i: stored_passage(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
         return [by_id[i] for i in ids if i in by_id]
 
     def all_passages(self):
@@ -162,7 +164,7 @@ def _article_meta(meta: dict[str, Any]) -> dict[str, Any]:
     return {name: meta.get(name, "") for name in _ARTICLE_FIELDS}
 
 
-def _stored(text: str, meta: dict[str, Any]) -> StoredPassage:
+def stored_passage(text: str, meta: dict[str, Any]) -> StoredPassage:
     flat = list(meta["sentences"])
     sentences = tuple(Span(flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
     passage = Passage(
