@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import Stemmer
 
-from assistant.answer_type import expected_type, has_answer_of_type
+from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type
 from assistant.models import Answer, Citation, Source
 from assistant.retriever import Retrieval
 
@@ -25,77 +25,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 # Words that say what kind of answer is wanted, not what it is about: they never count as
 # evidence, and their absence from the corpus says nothing.
-QUESTION_WORDS = frozenset(
-    _STEMMER.stemWords(
-        [
-            "what",
-            "which",
-            "who",
-            "whom",
-            "whose",
-            "when",
-            "where",
-            "why",
-            "how",
-            "much",
-            "many",
-            "kind",
-            "type",
-            "sort",
-            "did",
-            "does",
-            "do",
-            "is",
-            "are",
-            "was",
-            "were",
-            "be",
-            "been",
-            "being",
-            "has",
-            "have",
-            "had",
-            "about",
-            "according",
-            "say",
-            "says",
-            "said",
-            "article",
-            "articles",
-            "author",
-            "think",
-            "argue",
-            "argues",
-            "describe",
-            "explain",
-            "mention",
-            "mentioned",
-            "exactly",
-            "there",
-            "their",
-            "it",
-            "its",
-            "they",
-            "them",
-            "this",
-            "that",
-            "these",
-            "those",
-            "would",
-            "could",
-            "should",
-            "can",
-            "will",
-            "may",
-            "might",
-            "any",
-            "some",
-            "other",
-            "else",
-            "tell",
-        ]
-    )
-)
+QUESTION_WORDS = frozenset(_STEMMER.stemWords(sorted(FUNCTION_WORDS)))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer_type import FUNCTION_WORDS
+
 _REFERS_BACK = re.compile(
     r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|there|he|him|his|she|her|"
     r"such|same|former|latter|in return|in total|instead|else|other|another|also|then)\b",
@@ -17,61 +19,10 @@ _REFERS_BACK = re.compile(
 )
 _LEADS_ON = re.compile(r"^\s*(and|but|so|or|also|what about|how about|why|why not|how so|then)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"[A-Za-z0-9$%][\w$%,.'’-]*")
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "by",
-        "with",
-        "at",
-        "from",
-        "and",
-        "or",
-        "but",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "much",
-        "many",
-        "could",
-        "would",
-        "should",
-        "can",
-        "will",
-        "may",
-        "might",
-        "has",
-        "have",
-        "had",
-        "about",
-        "as",
-    ]
-)
 
 
 def refers_back(question: str) -> bool:
-    content = [w for w in _CONTENT.findall(question.lower()) if w not in _FUNCTION_WORDS]
+    content = [w for w in _CONTENT.findall(question.lower()) if w not in FUNCTION_WORDS]
     return bool(_REFERS_BACK.search(question) or _LEADS_ON.search(question) or len(content) < 2)
 
 
