@@ -11,6 +11,7 @@ character escaped, rather than passed through from ``Answer.text``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import ipaddress
 import re
@@ -30,7 +31,7 @@ from footnote.models import ArticleMeta
 from footnote.settings import Settings, get_settings
 from ingest.errors import IngestError
 from ingest.fetch import fetch_draft
-from ingest.library import ArticleInfo, Library, derive_title
+from ingest.library import ArticleInfo, Library, derive_title, slugify
 from ingest.load import ADD_SUFFIXES, Draft
 
 EXAMPLES = (
@@ -41,6 +42,10 @@ EXAMPLES = (
 ANSWER, QUOTES = "answer", "quotes"
 TABLE_HEADERS = ["Title", "Author", "Published", "Passages", "Added", "Article id"]
 PREVIEW_CHARS = 1500
+CLOSEST_SHOWN = 3  # passages shown as "not an answer" when the corpus does not answer
+# What the browser keeps of the conversation; a stored value of another format is not read.
+STORAGE_FORMAT = 1
+MAX_STORED_TURNS = 200  # a few kB each: well inside the 5 MB a browser gives a site's localStorage
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Markdown and LaTeX would act on these characters; CommonMark shows any of them when backslashed.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$=:^@]")
@@ -140,25 +145,35 @@ EMPTY_SOURCES = (
 )
 
 
-def sources_html(turn: Turn | None, selected: int | None = None) -> str:
-    """Every citation of the latest answer, the selected one open; closest passages if it abstained."""
+def sources_html(turn: Turn | None, selected: int | None = None, earlier: bool = False) -> str:
+    """Every citation of one answer, the selected one open; closest passages if it abstained.
+
+    That answer is the latest unless ``earlier``: every answer numbers its sources from [1], so
+    the panel says when the numbers it shows belong to an earlier answer.
+    """
     if turn is None:
         return EMPTY_SOURCES
     answer = turn.answer
+    which = _earlier_note(turn) if earlier else ""
     if answer.citations:
         chosen = selected or answer.citations[0].n
         every_open = turn.mode == QUOTES  # quotes are for picking: each with its copy button in view
         cards = "".join(_citation_card(c, c.n == chosen, every_open or c.n == chosen) for c in answer.citations)
         heading = "Quotes" if turn.mode == QUOTES else "Sources"
-        return f'<div class="fn-sources"><h3>{heading}</h3>{cards}</div>'
+        return f'<div class="fn-sources"><h3>{heading}</h3>{which}{cards}</div>'
     if answer.sources:
-        cards = "".join(_closest_card(s) for s in answer.sources[:3])
+        cards = "".join(_closest_card(s) for s in answer.sources[:CLOSEST_SHOWN])
         return (
             '<div class="fn-sources"><h3>Closest passages <span class="fn-badge">not an answer</span></h3>'
-            "<p class='fn-note'>The corpus does not answer the question; these passages came nearest.</p>"
+            f"{which}<p class='fn-note'>The corpus does not answer the question; these passages came nearest.</p>"
             f"{cards}</div>"
         )
-    return '<div class="fn-sources fn-empty">No passage of the corpus came near this question.</div>'
+    return f'<div class="fn-sources fn-empty">{which}No passage of the corpus came near this question.</div>'
+
+
+def _earlier_note(turn: Turn) -> str:
+    asked = ("quotes on " if turn.mode == QUOTES else "") + f"“{esc(turn.question)}”"
+    return f'<p class="fn-note fn-earlier">Of an earlier answer, to {asked}. Click an answer to see its sources.</p>'
 
 
 def _citation_card(c: Citation, is_selected: bool, is_open: bool) -> str:
@@ -200,6 +215,17 @@ def _facts(author, published, publisher, section, paragraph, article_id, url) ->
     return f'<dl class="fn-facts">{cells}</dl>'
 
 
+def turn_shown(turns: list[Turn], shown: int | None) -> Turn | None:
+    """The turn at index ``shown``, else the latest (also when ``shown`` no longer exists, after Undo)."""
+    if not turns:
+        return None
+    return turns[shown] if shown is not None and 0 <= shown < len(turns) else turns[-1]
+
+
+def is_earlier(turns: list[Turn], shown: int | None) -> bool:
+    return shown is not None and 0 <= shown < len(turns) - 1
+
+
 # --- export --------------------------------------------------------------------------------------
 
 
@@ -223,6 +249,64 @@ def conversation_markdown(turns: list[Turn], now: dt.datetime) -> str:
     return "\n".join(lines)
 
 
+# --- the conversation kept in the browser -------------------------------------------------------------
+
+
+def stored_conversation(turns: list[Turn]) -> dict:
+    """What the browser keeps: each turn as it was answered, enough to redraw it, its sources, its export.
+
+    Citations carry their quote and passage, so a reloaded turn shows the sources it was answered
+    from, with the same numbers, even if the corpus has changed since.
+    """
+    return {"format": STORAGE_FORMAT, "turns": [_stored_turn(t) for t in turns[-MAX_STORED_TURNS:]]}
+
+
+def _stored_turn(turn: Turn) -> dict:
+    """Retrieved passages are dropped except those a refusal shows: they are most of the weight."""
+    answer = turn.answer
+    shown = [] if answer.citations else [s.model_copy(update={"sentences": []}) for s in answer.sources[:CLOSEST_SHOWN]]
+    kept = answer.model_copy(update={"sources": shown})
+    return {"question": turn.question, "mode": turn.mode, "answer": kept.model_dump(mode="json")}
+
+
+def restored_turns(stored: Any) -> list[Turn]:
+    """The turns a browser sent back; anything unreadable (an older format, edited by hand) gives none.
+
+    All or nothing: a history with a turn missing would misnumber the ones after it.
+    """
+    if not isinstance(stored, dict) or stored.get("format") != STORAGE_FORMAT:
+        return []
+    items = stored.get("turns")
+    if not isinstance(items, list):
+        return []
+    try:
+        return [_restored_turn(item) for item in items[-MAX_STORED_TURNS:]]
+    except (TypeError, KeyError, ValueError):  # pydantic's ValidationError is a ValueError
+        return []
+
+
+def _restored_turn(item: dict) -> Turn:
+    question, mode = item["question"], item["mode"]
+    if not isinstance(question, str) or mode not in (ANSWER, QUOTES):
+        raise ValueError("not a turn")
+    return Turn(question, mode, Answer.model_validate(item["answer"]))
+
+
+def browser_storage(settings: Settings) -> tuple[str, str]:
+    """The localStorage key and the secret Gradio encrypts the stored conversation with.
+
+    localStorage is per origin (host and port), so two apps on different ports never mix; the key
+    also names the corpus and index, so another corpus served later at the same address does not
+    show this one's conversation. Both are derived rather than random so that a restarted app
+    still reads what the browser kept. The secret keeps the conversation from lying in the
+    browser's files as plain text; it hides nothing from someone who can open the app.
+    """
+    store = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.index_dir.resolve()
+    identity = f"{settings.corpus_dir.resolve()}|{store}|{settings.collection}"
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    return f"footnote-conversation-{digest[:16]}", digest[16:48]
+
+
 # --- filters and drafts ----------------------------------------------------------------------------
 
 
@@ -241,6 +325,15 @@ def draft_from_text(text: str) -> Draft:
     if not body.strip():
         raise IngestError("pasted text", "there is no text to add; paste the article first")
     return Draft(body=body, meta=ArticleMeta(), stem="")
+
+
+def article_file_name(draft: Draft, overrides: dict[str, str]) -> str:
+    """The corpus file an add writes: named after the file or page read, else after the title.
+
+    The app passes this name to ``Library.add``, so the name it warns about is the one written.
+    """
+    title = overrides.get("title") or draft.meta.title or derive_title(draft.body, draft.stem)
+    return slugify(draft.stem or title) + ".md"
 
 
 def article_choices(articles: list[ArticleInfo]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -314,8 +407,40 @@ class FootnoteApp:
     def clear(self) -> tuple:
         return self._view([], "", refresh=True)
 
-    def show_source(self, selected: int | None, turns: list[Turn]) -> str:
-        return sources_html(turns[-1] if turns else None, selected)
+    def restore(self, stored: Any, turns: list[Turn]) -> tuple:
+        """Redraw the conversation the browser kept when a page opens; outputs: chat, turns, picker, sources.
+
+        It runs on page load and whenever the stored value changes (which also happens after each
+        save), so it only ever fills an empty chat and never undoes what the page has done since.
+        """
+        restored = [] if turns else restored_turns(stored)
+        if not restored:
+            return (gr.skip(),) * 4
+        return self._view(restored, "", refresh=True)[:4]
+
+    def stored(self, turns: list[Turn]) -> dict:
+        """The value the browser keeps, saved after every change to the conversation.
+
+        A cleared conversation is stored as one with no turns, never as None: the browser skips
+        writing an empty value and would keep the old conversation.
+        """
+        return stored_conversation(turns)
+
+    def show_source(self, selected: int | None, turns: list[Turn], shown: int | None = None) -> str:
+        """Open citation ``selected`` of the answer in the panel: the latest, or the one clicked in the chat."""
+        return sources_html(turn_shown(turns, shown), selected, earlier=is_earlier(turns, shown))
+
+    def show_turn(self, turns: list[Turn], event: gr.SelectData) -> tuple:
+        """Show the sources of the answer (or question) clicked in the chat; outputs: picker, sources, shown.
+
+        Each answer numbers its sources from [1]: the [2] of an earlier answer is its own second
+        source, which the panel can only show once that answer is chosen.
+        """
+        index = event.index if isinstance(event.index, int) else event.index[0]
+        if not 0 <= index // 2 < len(turns):  # the question still being answered
+            return (gr.skip(),) * 3
+        shown = None if index // 2 == len(turns) - 1 else index // 2
+        return *self._sources_view(turns, shown), shown
 
     def export(self, turns: list[Turn]) -> str | None:
         if not turns:
@@ -355,17 +480,19 @@ class FootnoteApp:
 
     def _view(self, turns, question, status="", pending=None, partial="", refresh=False) -> tuple:
         """All chat outputs at once; the source picker and panel change only when ``refresh`` is set."""
-        picker = panel = gr.update()
-        if refresh:
-            latest = turns[-1] if turns else None
-            citations = latest.answer.citations if latest else []
-            picker = gr.update(
-                choices=[(f"[{c.n}]", c.n) for c in citations],
-                value=citations[0].n if citations else None,
-                visible=bool(citations),
-            )
-            panel = sources_html(latest)
+        picker, panel = self._sources_view(turns, None) if refresh else (gr.update(), gr.update())
         return chat_messages(turns, pending, partial), turns, picker, panel, question, md_text(status)
+
+    def _sources_view(self, turns: list[Turn], shown: int | None) -> tuple:
+        """Source picker and panel for one turn (``shown``; None is the latest)."""
+        turn = turn_shown(turns, shown)
+        citations = turn.answer.citations if turn else []
+        picker = gr.update(
+            choices=[(f"[{c.n}]", c.n) for c in citations],
+            value=citations[0].n if citations else None,
+            visible=bool(citations),
+        )
+        return picker, sources_html(turn, earlier=is_earlier(turns, shown))
 
     # --- corpus ---------------------------------------------------------------------------------
     def corpus_views(self, query: str = "", chosen: list[str] | None = None) -> tuple:
@@ -396,21 +523,23 @@ class FootnoteApp:
             draft = self.library.draft_from_file(name, Path(path).read_bytes())
         except IngestError as exc:
             return self._form(None, _plain(exc), ok=False)
-        return self._form(draft, f"Read {name}: check the details below, then add it.")
+        return self._form(draft, f"Read {name}: check the details below, then add it." + self._same_name_note(draft))
 
     def propose_text(self, text: str) -> tuple:
         try:
             draft = draft_from_text(text)
         except IngestError as exc:
             return self._form(None, _plain(exc), ok=False)
-        return self._form(draft, "Text ready: give its title and author if you know them, then add it.")
+        ready = "Text ready: give its title and author if you know them, then add it."
+        return self._form(draft, ready + self._same_name_note(draft))
 
     def propose_url(self, url: str) -> tuple:
         try:
-            draft = fetch_draft(url, self.settings.max_file_bytes)
+            draft = fetch_draft(url, self.settings.max_file_bytes, allow_local=not serves_others(self.settings))
         except IngestError as exc:
             return self._form(None, _plain(exc), ok=False)
-        return self._form(draft, "Page read: check the details and the text, then add it.")
+        read = "Page read: check the details and the text, then add it."
+        return self._form(draft, read + self._same_name_note(draft))
 
     def add(
         self,
@@ -422,36 +551,103 @@ class FootnoteApp:
         url: str,
         progress: Callable = gr.Progress(),
     ) -> tuple:
-        """Write the draft into the corpus and index it: askable as soon as this returns."""
-        fields = {"title": title, "author": author, "published": published, "publisher": publisher, "url": url}
+        """Write the draft into the corpus and index it: askable as soon as this returns.
+
+        A draft whose file name an article already has is not added: the user is asked first
+        (``replace``), since adding it would overwrite that article.
+        """
+        return self._add(draft, [title, author, published, publisher, url], None, progress)
+
+    def replace(
+        self,
+        draft: Draft | None,
+        title: str,
+        author: str,
+        published: str,
+        publisher: str,
+        url: str,
+        confirmed: str | None,
+        progress: Callable = gr.Progress(),
+    ) -> tuple:
+        """Add over the article the user agreed to replace, and only that one.
+
+        If the name changed since (a new title for pasted text), the user is asked again.
+        """
+        return self._add(draft, [title, author, published, publisher, url], confirmed, progress)
+
+    def cancel_replace(self, replacing: str | None) -> tuple:
+        """Outputs: the name waiting for confirmation, the confirm box, the status."""
+        message = f"Nothing was added: {replacing} is unchanged." if replacing else "Nothing was added."
+        return None, gr.update(visible=False), md_text(message)
+
+    def _add(self, draft: Draft | None, values: list[str], confirmed: str | None, progress: Callable) -> tuple:
+        fields = dict(zip(("title", "author", "published", "publisher", "url"), values, strict=True))
         overrides = {k: v.strip() for k, v in fields.items() if v and v.strip()}
         if draft is None:
             return self._form_kept(draft, "Choose a file, paste text or fetch a URL first.")
         if not _ISO_DATE.match(overrides.get("published", "2000")):
             return self._form_kept(draft, f"“{overrides['published']}” is not a date: write it as 2024-11-07.")
+        name = article_file_name(draft, overrides)
+        existing = self._title_of(name)
+        if existing is not None and name != confirmed:
+            return self._ask_to_replace(draft, name, existing)
         try:
             article = self.library.add(
-                draft, overrides=overrides, progress=lambda done, what: progress(done, desc=what)
+                draft, name=name, overrides=overrides, progress=lambda done, what: progress(done, desc=what)
             )
         except IngestError as exc:
             return self._form_kept(draft, _plain(exc))
-        return self._form(None, f"Added “{article.title}” as {article.id}. It can be asked about now.")
+        if existing is None:
+            return self._form(None, f"Added “{article.title}” as {article.id}. It can be asked about now.")
+        done = f"Replaced {name} (“{existing}”) with the new text, “{article.title}”. It can be asked about now."
+        return self._form(None, done)
+
+    def _title_of(self, article_id: str) -> str | None:
+        """The title of the article with this id, or None when there is no such file."""
+        if not (self.library.corpus_dir / article_id).is_file():
+            return None
+        return next((a.title for a in self.library.articles() if a.id == article_id), article_id)
+
+    def _same_name_note(self, draft: Draft) -> str:
+        """Said as soon as a draft is read, so the replacement does not come as a surprise at Add."""
+        name = article_file_name(draft, {})
+        existing = self._title_of(name)
+        if existing is None:
+            return ""
+        return (
+            f" Note: the corpus already has an article named {name} (“{existing}”); "
+            "adding this one will replace it, after you confirm."
+        )
 
     def _form(self, draft: Draft | None, status: str, ok: bool = True) -> tuple:
-        """Add-form outputs: draft, title, author, published, publisher, url, preview, status."""
+        """Add-form outputs: draft, title, author, published, publisher, url, preview, replacing, confirm box, status.
+
+        ``replacing`` is the file name waiting for the user to confirm its replacement.
+        """
         if not ok:
             warn(status)
+        no_question = (None, gr.update(visible=False))
         if draft is None:
-            return None, gr.update(value="", placeholder=""), "", "", "", "", "", md_text(status)
+            return None, gr.update(value="", placeholder=""), "", "", "", "", "", *no_question, md_text(status)
         meta, body = draft.meta, draft.body
         preview = body[:PREVIEW_CHARS] + ("…" if len(body) > PREVIEW_CHARS else "")
         title = gr.update(value=meta.title, placeholder=f"If left empty: {derive_title(body, draft.stem)}")
-        return draft, title, meta.author, meta.published, meta.publisher, meta.url, preview, md_text(status)
+        fields = (meta.author, meta.published, meta.publisher, meta.url)
+        return draft, title, *fields, preview, *no_question, md_text(status)
 
     def _form_kept(self, draft: Draft | None, problem: str) -> tuple:
         """A refused add leaves what the user typed in place, so it can be corrected."""
         warn(problem)
-        return draft, *[gr.update()] * 6, md_text(problem)
+        return draft, *[gr.update()] * 6, None, gr.update(visible=False), md_text(problem)
+
+    def _ask_to_replace(self, draft: Draft, name: str, existing: str) -> tuple:
+        """Nothing is written: the form stays, and the confirm box asks about this very file name."""
+        question = (
+            f"An article named {name} is already in the corpus: “{existing}”. Adding this one will replace it "
+            "(its text and passages; the old version is not kept). Replace it?"
+        )
+        warn(f"An article named {name} is already in the corpus: confirm to replace it.")
+        return draft, *[gr.update()] * 6, name, gr.update(visible=True), md_text(question)
 
     def request_removal(self, ref: str | None) -> tuple:
         """First step of removing: name the article and ask to confirm.
@@ -516,6 +712,8 @@ class FootnoteApp:
             views = [corpus["table"], corpus["manage"], chat["articles"], chat["author"]]
             view_inputs = [corpus["search"], chat["articles"]]
             blocks.load(self.corpus_views, view_inputs, views, api_name=False)
+            # The browser reads what it kept as the page starts, racing the load event: either may come first.
+            gr.on([blocks.load, chat["saved"].change], **chat["restore"], api_name=False, queue=False)
             for event in corpus["changes"]:
                 event.then(self.corpus_views, view_inputs, views, api_name=False)
             gr.api(self.answer_data, api_name="answer_data", concurrency_id="chat", concurrency_limit=4)
@@ -535,6 +733,9 @@ class FootnoteApp:
     def _chat_tab(self) -> dict:
         choices, authors = article_choices(self.library.articles())
         turns = gr.State([])
+        shown = gr.State(None)  # the turn whose sources the panel shows, when not the latest
+        key, secret = browser_storage(self.settings)
+        saved = gr.BrowserState(None, storage_key=key, secret=secret)
         with gr.Row(equal_height=False, elem_id="fn-chat-row"):
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(
@@ -601,26 +802,34 @@ class FootnoteApp:
         filters = [mode, articles, author, date_from, date_to]
         outputs = [chatbot, turns, picker, sources, question, status]
         chat_queue = {"concurrency_id": "chat", "concurrency_limit": 4}
-        ask.click(self.ask, [question, *filters, turns], outputs, api_name="ask", **chat_queue)
-        question.submit(self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue)
-        chatbot.example_select(_example_text, None, question, api_name=False).then(
-            self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue
-        )
-        retry.click(self.retry, [*filters, turns], outputs, api_name="retry", **chat_queue)
-        undo.click(self.undo, turns, outputs, api_name="undo")
-        clear.click(self.clear, None, outputs, api_name="clear")
-        chatbot.clear(self.clear, None, outputs, api_name=False)
-        picker.input(self.show_source, [picker, turns], sources, api_name="show_source").then(
+        changes = [
+            ask.click(self.ask, [question, *filters, turns], outputs, api_name="ask", **chat_queue),
+            question.submit(self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue),
+            chatbot.example_select(_example_text, None, question, api_name=False).then(
+                self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue
+            ),
+            retry.click(self.retry, [*filters, turns], outputs, api_name="retry", **chat_queue),
+            undo.click(self.undo, turns, outputs, api_name="undo"),
+            clear.click(self.clear, None, outputs, api_name="clear"),
+            chatbot.clear(self.clear, None, outputs, api_name=False),
+        ]
+        for change in changes:  # only pages run these (API clients do not): they alone keep a conversation
+            change.then(self.stored, turns, saved, api_name=False, queue=False)
+            change.then(lambda: None, None, shown, api_name=False, queue=False)  # the panel is back on the latest
+        picker.input(self.show_source, [picker, turns, shown], sources, api_name="show_source").then(
             None, picker, None, js=SCROLL_JS
         )
+        chatbot.select(self.show_turn, turns, [picker, sources, shown], api_name=False, queue=False)
         export.click(self.export, turns, exported, api_name="export").then(
             lambda path: gr.update(visible=bool(path)), exported, exported, api_name=False
         )
-        return {"articles": articles, "author": author}
+        restore = {"fn": self.restore, "inputs": [saved, turns], "outputs": [chatbot, turns, picker, sources]}
+        return {"articles": articles, "author": author, "saved": saved, "restore": restore}
 
     def _corpus_tab(self) -> dict:
         choices, _ = article_choices(self.library.articles())
         draft = gr.State(None)
+        replacing = gr.State(None)  # the file name the user is asked to confirm replacing
         pending_removal = gr.State(None)
         with gr.Row():
             search = gr.Textbox(
@@ -664,6 +873,9 @@ class FootnoteApp:
                 )
                 add = gr.Button("Add to corpus", variant="primary", elem_id="fn-add")
                 add_status = gr.Markdown(elem_id="fn-add-status")
+                with gr.Group(visible=False, elem_id="fn-replace") as replace_box, gr.Row():
+                    replace_yes = gr.Button("Yes, replace it", variant="stop", size="sm", elem_id="fn-replace-yes")
+                    replace_no = gr.Button("Cancel", size="sm", elem_id="fn-replace-no")
             with gr.Column(scale=2):
                 gr.Markdown("### Manage")
                 manage = gr.Dropdown(
@@ -679,7 +891,8 @@ class FootnoteApp:
                         cancel = gr.Button("Cancel", size="sm", elem_id="fn-confirm-no")
                 manage_status = gr.Markdown(elem_id="fn-manage-status")
 
-        form = [draft, title, author, published, publisher, url, preview, add_status]
+        form = [draft, title, author, published, publisher, url, preview, replacing, replace_box, add_status]
+        fields = [draft, title, author, published, publisher, url]
         reads = {"concurrency_id": "corpus-read", "concurrency_limit": 2}
         writes = {"concurrency_id": "corpus-write", "concurrency_limit": 1}
         search.change(self.filter_table, search, table, api_name=False)
@@ -687,8 +900,11 @@ class FootnoteApp:
         upload.clear(self.propose_file, upload, form, api_name=False)
         use_text.click(self.propose_text, pasted, form, api_name="propose_text", **reads)
         fetch.click(self.propose_url, url_in, form, api_name="propose_url", **reads)
-        added = add.click(self.add, [draft, title, author, published, publisher, url], form, api_name="add", **writes)
-        added.then(_upload_after_add, draft, upload, api_name=False)
+        added = add.click(self.add, fields, form, api_name="add", **writes)
+        replaced = replace_yes.click(self.replace, [*fields, replacing], form, api_name="replace", **writes)
+        replace_no.click(self.cancel_replace, replacing, [replacing, replace_box, add_status], api_name=False)
+        for event in (added, replaced):
+            event.then(_upload_after_add, draft, upload, api_name=False)
         remove.click(
             self.request_removal,
             manage,
@@ -699,7 +915,7 @@ class FootnoteApp:
         removed = confirm.click(self.confirm_removal, pending_removal, confirm_outputs, api_name="remove", **writes)
         cancel.click(self.cancel_removal, None, confirm_outputs, api_name=False)
         reindexed = reindex.click(self.reindex, manage, manage_status, api_name="reindex", **writes)
-        return {"table": table, "manage": manage, "search": search, "changes": [added, removed, reindexed]}
+        return {"table": table, "manage": manage, "search": search, "changes": [added, replaced, removed, reindexed]}
 
 
 def _upload_after_add(draft: Draft | None) -> Any:
@@ -770,6 +986,9 @@ CSS = """
 .fn-sources h3 { margin: 0 0 0.6rem; font-size: 1.05rem; }
 .fn-empty, .fn-note { color: var(--body-text-color-subdued); font-size: 0.92rem; line-height: 1.5; }
 .fn-empty { padding: 1rem; border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+.fn-earlier { margin: 0 0 0.6rem; padding: 0.35rem 0.6rem; border-radius: 6px;
+  border-left: 3px solid var(--color-accent); background: var(--background-fill-secondary); }
+#fn-chat .message { cursor: pointer; }
 .fn-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.55rem 0.8rem;
   margin-bottom: 0.6rem; background: var(--block-background-fill); }
 .fn-source.fn-selected { border-color: var(--color-accent); box-shadow: 0 0 0 1px var(--color-accent); }
@@ -815,6 +1034,11 @@ def exposure_problem(settings: Settings) -> str | None:
         "change the corpus. Set FOOTNOTE_AUTH_USERNAME and FOOTNOTE_AUTH_PASSWORD, listen on 127.0.0.1, "
         "or set FOOTNOTE_ALLOW_PUBLIC=true if that is really intended."
     )
+
+
+def serves_others(settings: Settings) -> bool:
+    """Whether people on other machines can use the app: then it must not fetch local addresses for them."""
+    return settings.allow_public or not is_loopback(settings.host)
 
 
 def is_loopback(host: str) -> bool:

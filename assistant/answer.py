@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import Stemmer
 
 from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type
@@ -98,15 +99,22 @@ class ExtractiveAnswerer:
 
     def score_sentences(self, retrieval: Retrieval) -> list[ScoredSentence]:
         candidates: list[tuple[Source, int, int, str]] = []
+        vectors: list[np.ndarray | None] = []
+        snap = self.index.lexical.snapshot()
         for source in retrieval.sources[: self.passages]:
-            for s, e in source.sentences or [(source.start, source.end)]:
+            stored = snap.sentence_vectors(source.passage_id)
+            for j, (s, e) in enumerate(source.sentences or [(source.start, source.end)]):
                 text = source.text[s - source.start : e - source.start]
                 if len(text.split()) >= 3:
                     candidates.append((source, s, e, text))
+                    vectors.append(stored[j] if stored is not None and j < len(stored) else None)
         if not candidates:
             return []
-        vectors = self.index.embedder.embed([t for *_, t in candidates])
-        cosines = vectors @ retrieval.vector
+        missing = [i for i, v in enumerate(vectors) if v is None]  # an index written before sentence vectors
+        if missing:
+            for i, v in zip(missing, self.index.embedder.embed([candidates[i][3] for i in missing]), strict=True):
+                vectors[i] = v
+        cosines = np.stack(vectors) @ retrieval.vector
         weights = _query_weights(self.index.lexical.term_stats(retrieval.query))
         w = self.calibration.meaning_weight
         out = []

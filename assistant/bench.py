@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from assistant.report import BENCHMARKS, write_section
     from footnote.settings import Settings
-    from ingest.embed import load_embedder
+    from ingest.embed import embedder_for
 
     args.out = args.out or BENCHMARKS
     settings = Settings()
@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     # Cold start first, before this process has warmed any cache it could share.
     print("cold start ...", file=sys.stderr, flush=True)
     cold = cold_start(args.shared / "seeds")
-    embedder = load_embedder(settings.model_path())
+    embedder = embedder_for(settings)
     results: dict[str, list[Result]] = {}
     for ds in chosen:
         print(f"{ds.name}: Footnote ...", file=sys.stderr, flush=True)

@@ -55,7 +55,10 @@ class Settings(BaseSettings):
 
     # Chunking: passages are whole sentences, as close to this size as the text allows.
     passage_chars: int = 800  # chosen by experiment (docs/retrieval.md)
-    embed_batch_size: int = 64
+    # The index embeds each sentence (a passage's vector is the mean of its sentences'), in
+    # batches of embed_batch_size, cut at embed_max_tokens (docs/retrieval.md).
+    embed_batch_size: int = 16
+    embed_max_tokens: int = 128
 
     # Retrieval. Every passage is scored by dense cosine and by BM25, each standardised over the
     # corpus and mixed by dense_weight, plus context_weight × its better neighbour's score

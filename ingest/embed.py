@@ -12,11 +12,12 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 class Embedder:
     """all-MiniLM-L6-v2 through sentence-transformers, normalised so dot product is cosine.
 
-    Texts are encoded longest first in batches: similar lengths pad less, which is most of the
-    speed-up over encoding in corpus order.
+    Texts are encoded longest first in small batches: similar lengths pad less. Inputs are cut at
+    ``max_tokens``: the index embeds sentences, which are nearly always shorter, and attention
+    cost grows with the square of the longest input in a batch (docs/retrieval.md has the numbers).
     """
 
-    def __init__(self, model_path: str, batch_size: int = 64):
+    def __init__(self, model_path: str, batch_size: int = 16, max_tokens: int = 128):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -24,6 +25,7 @@ class Embedder:
         self.model_path = model_path
         self.batch_size = batch_size
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        self._model.max_seq_length = max_tokens
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str], progress=None) -> np.ndarray:
@@ -55,9 +57,13 @@ class Embedder:
 
 
 @lru_cache(maxsize=2)
-def load_embedder(model_path: str) -> Embedder:
+def load_embedder(model_path: str, batch_size: int = 16, max_tokens: int = 128) -> Embedder:
     """One model per process: it is the slowest thing to load and is safe to share."""
-    return Embedder(model_path)
+    return Embedder(model_path, batch_size, max_tokens)
+
+
+def embedder_for(settings) -> Embedder:
+    return load_embedder(settings.model_path(), settings.embed_batch_size, settings.embed_max_tokens)
 
 
 class ChromaEmbedding(EmbeddingFunction[Documents]):

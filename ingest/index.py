@@ -9,10 +9,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from footnote.models import Article
+from footnote.models import Article, Passage, Span
 from footnote.settings import Settings
-from ingest.chunk import chunk_article
-from ingest.embed import Embedder, load_embedder
+from ingest.chunk import chunk_article, chunking_key
+from ingest.embed import Embedder, embedder_for
 from ingest.errors import IngestError
 from ingest.lexical import LexicalIndex
 from ingest.load import corpus_files, load_article
@@ -20,7 +20,7 @@ from ingest.store import PassageStore, make_client
 
 Progress = Callable[[float, str], None]  # (fraction done, what is happening)
 
-_GROUP_PASSAGES = 2000  # embed this many passages at a time: bounded memory on huge corpora
+_GROUP_SENTENCES = 8000  # embed this many sentences at a time: bounded memory on huge corpora
 
 
 @dataclass
@@ -47,8 +47,10 @@ class SyncReport:
 class Index:
     def __init__(self, settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None):
         self.settings = settings
-        self.embedder = embedder or load_embedder(settings.model_path())
-        self.store = PassageStore(make_client(settings, index_dir), self.embedder, settings.collection)
+        self.embedder = embedder or embedder_for(settings)
+        self.chunking = chunking_key(settings.passage_chars)
+        client = make_client(settings, index_dir)
+        self.store = PassageStore(client, self.embedder, settings.collection, self.chunking)
         self.lexical = LexicalIndex(self.store)
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait on it
 
@@ -68,7 +70,12 @@ class Index:
                     continue
                 seen.add(article.id)
                 state = indexed.get(article.id)
-                if state and state.complete and state.content_hash == article.content_hash:
+                if (
+                    state
+                    and state.complete
+                    and state.content_hash == article.content_hash
+                    and state.chunking == self.chunking
+                ):
                     report.unchanged.append(article.id)
                 else:
                     (report.updated if state else report.added).append(article.id)
@@ -77,6 +84,7 @@ class Index:
                 self.store.delete_article(aid)
                 report.removed.append(aid)
             report.passages_embedded = self._index_articles(articles, progress, show_bar)
+            self.store.prune_sentences(seen)
             self.lexical.refresh()
         return report
 
@@ -93,8 +101,8 @@ class Index:
 
     def _index_articles(self, articles: list[Article], progress: Progress | None, show_bar: bool) -> int:
         chunked = [(a, chunk_article(a, self.settings.passage_chars)) for a in articles]
-        total = sum(len(p) for _, p in chunked)
-        bar = tqdm(total=total, desc="Embedding passages", unit="passage", disable=not show_bar or total == 0)
+        total = sum(len(_sentences(p)) for _, passages in chunked for p in passages)
+        bar = tqdm(total=total, desc="Embedding passages", unit="sentence", disable=not show_bar or total == 0)
         done = 0
 
         def advance(n: int) -> None:
@@ -102,24 +110,34 @@ class Index:
             done += n
             bar.update(n)
             if progress is not None and total:
-                progress(done / total, f"Embedding passages {done}/{total}")
+                progress(done / total, f"Embedding passages: {done}/{total} sentences")
 
-        group: list[tuple[Article, list]] = []
+        group: list[tuple[Article, list[Passage]]] = []
         for item in chunked:
             group.append(item)
-            if sum(len(p) for _, p in group) >= _GROUP_PASSAGES:
+            if sum(len(_sentences(p)) for _, passages in group for p in passages) >= _GROUP_SENTENCES:
                 self._embed_and_store(group, advance)
                 group = []
         self._embed_and_store(group, advance)
         bar.close()
-        return total
+        return sum(len(p) for _, p in chunked)
 
-    def _embed_and_store(self, group, advance) -> None:
+    def _embed_and_store(self, group: list[tuple[Article, list[Passage]]], advance) -> None:
+        """Embed every sentence once; passages get their sentences' mean (ingest.store.mean_vector)."""
         if not group:
             return
-        texts = [p.text for _, passages in group for p in passages]
+        texts = [article.content[s.start : s.end] for article, ps in group for p in ps for s in _sentences(p)]
         vectors = self.embedder.embed(texts, progress=advance)
         at = 0
         for article, passages in group:
-            self.store.put_article(article, passages, vectors[at : at + len(passages)])
-            at += len(passages)
+            per_passage = []
+            for p in passages:
+                n = len(_sentences(p))
+                per_passage.append(vectors[at : at + n])
+                at += n
+            self.store.put_article(article, passages, per_passage)
+
+
+def _sentences(passage: Passage) -> tuple[Span, ...]:
+    """What gets a vector: the passage's sentences (the passage itself if it has none)."""
+    return passage.sentences or (Span(passage.start, passage.end),)

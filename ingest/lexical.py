@@ -2,14 +2,15 @@
 
 Chroma is the one persistent index; this is a view of it that can never disagree with it for long:
 ``refresh`` (called after every change to the store) lists the store's passage ids, fetches only
-the passages it has not seen (text, metadata, vector), drops the ones that are gone, and swaps in
-a new immutable snapshot. Passage ids carry their article's content hash, so an edited article
-is a removal plus an addition. Rebuilding the BM25 weights from the cached term counts is a few
-vectorised numpy operations, so an incremental refresh costs what the changed passages cost.
+the passages it has not seen (text, metadata, vector, its sentences' vectors), drops the ones that
+are gone, and swaps in a new immutable snapshot. Passage ids carry their article's content hash, so
+an edited article is a removal plus an addition. Rebuilding the BM25 weights from the cached term
+counts is a few vectorised numpy operations, so an incremental refresh costs what the changed
+passages cost.
 
-Title and section (the heading path) are part of each passage's lexical text, so "the NATO
-article" or a question naming a section finds it. Readers use one snapshot per query and never
-wait on a refresh.
+Title and section (the heading path) are part of each passage's lexical text, so "the NATO article"
+or a question naming a section finds it. Readers use one snapshot per query and never wait on a
+refresh.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class _Entry:
     counts: np.ndarray  # how often each occurs
     length: int  # number of terms
     vector: np.ndarray
+    sentence_vectors: np.ndarray | None  # one row per sentence of the passage; None if not stored
 
     @property
     def span(self) -> tuple[int, int]:
@@ -63,6 +65,7 @@ class Snapshot:
         self.vocab = vocab
         self.stored = [e.stored for e in entries]
         self.ids = [e.pid for e in entries]
+        self._sentence_vectors = {e.pid: e.sentence_vectors for e in entries if e.sentence_vectors is not None}
         self.article_ids = np.array([e.stored.passage.article_id for e in entries], dtype=object)
         self.article_meta: dict[str, dict] = {}  # article id -> its bibliographic metadata
         for e in entries:
@@ -107,6 +110,10 @@ class Snapshot:
         """Cosine of every passage with a normalised query vector."""
         return self.vectors @ vector.astype(np.float32) if len(self) else np.zeros(0, dtype=np.float32)
 
+    def sentence_vectors(self, pid: str) -> np.ndarray | None:
+        """The stored vectors of a passage's sentences, in order (None: embed them instead)."""
+        return self._sentence_vectors.get(pid)
+
     def mask(self, allowed: set[str] | None) -> np.ndarray | None:
         if allowed is None:
             return None
@@ -142,19 +149,23 @@ class LexicalIndex:
                 got = self.store.collection.get(
                     ids=new[lo : lo + batch], include=["documents", "metadatas", "embeddings"]
                 )
+                sentences = self.store.sentence_vectors(
+                    {pid: len(meta["sentences"]) // 2 for pid, meta in zip(got["ids"], got["metadatas"], strict=True)}
+                )
                 for pid, text, meta, vector in zip(
                     got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
                 ):
-                    self._entries[pid] = self._entry(pid, text, meta, vector)
+                    self._entries[pid] = self._entry(pid, text, meta, vector, sentences.get(pid))
             self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.store.embedder.dimension)
 
-    def _entry(self, pid: str, text: str, meta: dict, vector) -> _Entry:
+    def _entry(self, pid: str, text: str, meta: dict, vector, sentence_vectors: np.ndarray | None) -> _Entry:
         stored = stored_passage(text, meta)
         lexical = f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
         stems = self.stems(lexical)
         ids = np.array([self._vocab.setdefault(t, len(self._vocab)) for t in stems], dtype=np.int64)
         terms, counts = np.unique(ids, return_counts=True)
-        return _Entry(pid, stored, terms, counts, len(stems), np.asarray(vector, dtype=np.float32))
+        vector = np.asarray(vector, dtype=np.float32)
+        return _Entry(pid, stored, terms, counts, len(stems), vector, sentence_vectors)
 
     def snapshot(self) -> Snapshot:
         return self._snapshot

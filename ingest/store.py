@@ -1,8 +1,12 @@
-"""The Chroma collection of passages: the one persistent index, embedded or on a `chroma run` server.
+"""The Chroma collections: the one persistent index, embedded or on a `chroma run` server.
 
-Each passage carries its article's content hash and passage count. That makes an article's index
-state checkable from Chroma alone: complete when all of its passages for the current hash are
-there, otherwise stale or half-written (a crash mid-way) and re-indexed by the next sync.
+Two collections: passages (text, metadata, and a vector that is the mean of its sentences'
+vectors) and sentences (one vector per sentence, id ``<passage id>~<n>``), so the answerer scores
+sentences without running the model. Each passage carries its article's content hash, passage
+count and chunking key. That makes an article's index state checkable from Chroma alone:
+complete when all of its passages for the current hash and chunker are there, otherwise stale
+or half-written (a crash mid-way) and re-indexed by the next sync. An article's sentences are
+written before its passages and deleted after them, so a complete article always has them.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class IndexedArticle:
     passages: int
     expected: int
     meta: dict[str, Any]
+    chunking: str = ""
 
     @property
     def complete(self) -> bool:
@@ -54,12 +59,14 @@ def make_client(settings: Settings, index_dir: Path | None = None) -> chromadb.a
 
 
 class PassageStore:
-    def __init__(self, client: chromadb.api.ClientAPI, embedder: Embedder, collection: str):
+    def __init__(self, client: chromadb.api.ClientAPI, embedder: Embedder, collection: str, chunking: str = ""):
         self.embedder = embedder
-        self.collection = client.get_or_create_collection(
-            collection,
-            embedding_function=ChromaEmbedding(embedder),
-            configuration={"hnsw": {"space": "cosine"}},
+        self.chunking = chunking  # ingest.chunk.chunking_key of the passages this store writes
+        function = ChromaEmbedding(embedder)
+        space = {"hnsw": {"space": "cosine"}}
+        self.collection = client.get_or_create_collection(collection, embedding_function=function, configuration=space)
+        self.sentences = client.get_or_create_collection(
+            f"{collection}-sentences", embedding_function=function, configuration=space
         )
         self._batch = max(1, min(client.get_max_batch_size(), 5000))
 
@@ -74,7 +81,9 @@ class PassageStore:
         out: dict[str, IndexedArticle] = {}
         for (aid, digest), n in counts.items():
             meta = first[(aid, digest)]
-            state = IndexedArticle(aid, digest, n, int(meta["n_passages"]), _article_meta(meta))
+            state = IndexedArticle(
+                aid, digest, n, int(meta["n_passages"]), _article_meta(meta), meta.get("chunking", "")
+            )
             # two hashes for one article can only be a crash between delete and add: keep neither
             out[aid] = state if aid not in out else IndexedArticle(aid, "", -1, 0, state.meta)
         return out
@@ -92,22 +101,50 @@ class PassageStore:
         return self.collection.count()
 
     # --- writing -------------------------------------------------------------------------------
-    def put_article(self, article: Article, passages: list[Passage], vectors: np.ndarray) -> None:
-        """Replace an article's passages. Old ones go first, so a crash leaves it missing, never mixed."""
+    def put_article(self, article: Article, passages: list[Passage], sentence_vectors: list[np.ndarray]) -> None:
+        """Replace an article's passages, given each passage's sentence vectors (one row per sentence).
+
+        Old passages go first and new ones last, so a crash leaves the article missing or
+        complete, never mixed.
+        """
         self.delete_article(article.id)
         meta = {name: getattr(article.meta, name) for name in _ARTICLE_FIELDS}
         meta["title"] = article.title
+        ids = [_passage_id(article, p) for p in passages]
+        rows = [(f"{pid}~{j}", pid, v) for pid, vs in zip(ids, sentence_vectors, strict=True) for j, v in enumerate(vs)]
+        for lo in range(0, len(rows), self._batch):
+            chunk = rows[lo : lo + self._batch]
+            self.sentences.add(
+                ids=[sid for sid, _, _ in chunk],
+                embeddings=np.stack([v for _, _, v in chunk]),
+                metadatas=[{"article_id": article.id, "passage_id": pid} for _, pid, _ in chunk],
+            )
+        vectors = np.stack([mean_vector(vs) for vs in sentence_vectors]) if passages else np.zeros((0, 1))
         for lo in range(0, len(passages), self._batch):
             chunk = passages[lo : lo + self._batch]
             self.collection.add(
-                ids=[_passage_id(article, p) for p in chunk],
+                ids=ids[lo : lo + len(chunk)],
                 embeddings=vectors[lo : lo + len(chunk)],
                 documents=[p.text for p in chunk],
-                metadatas=[_passage_meta(article, p, len(passages), meta) for p in chunk],
+                metadatas=[_passage_meta(article, p, len(passages), meta, self.chunking) for p in chunk],
             )
 
     def delete_article(self, article_id: str) -> None:
         self.collection.delete(where={"article_id": article_id})
+        self.sentences.delete(where={"article_id": article_id})
+
+    def prune_sentences(self, article_ids: set[str]) -> None:
+        """Drop sentences of articles that have no passages: left by a crash inside delete_article."""
+        known = set()
+        offset = 0
+        while True:
+            got = self.sentences.get(include=["metadatas"], limit=self._batch, offset=offset)
+            known.update(m["article_id"] for m in got["metadatas"])
+            if len(got["ids"]) < self._batch:
+                break
+            offset += self._batch
+        for aid in sorted(known - article_ids):
+            self.sentences.delete(where={"article_id": aid})
 
     # --- reading -------------------------------------------------------------------------------
     def get(self, ids: list[str]) -> list[StoredPassage]:
@@ -129,6 +166,20 @@ class PassageStore:
                 return
             offset += self._batch
 
+    def sentence_vectors(self, passages: dict[str, int]) -> dict[str, np.ndarray]:
+        """Each passage's sentence vectors, given its number of sentences; absent when incomplete."""
+        wanted = [f"{pid}~{j}" for pid, n in passages.items() for j in range(n)]
+        found: dict[str, np.ndarray] = {}
+        for lo in range(0, len(wanted), self._batch):
+            got = self.sentences.get(ids=wanted[lo : lo + self._batch], include=["embeddings"])
+            found.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        out = {}
+        for pid, n in passages.items():
+            rows = [found.get(f"{pid}~{j}") for j in range(n)]
+            if n and all(r is not None for r in rows):
+                out[pid] = np.stack(rows)
+        return out
+
     def nearest(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """Passage ids with cosine similarity, best first."""
         total = self.count()
@@ -144,13 +195,20 @@ def _passage_id(article: Article, passage: Passage) -> str:
     return f"{article.id}#{article.content_hash[:12]}#{passage.index}"
 
 
-def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict) -> dict[str, Any]:
+def mean_vector(vectors: np.ndarray) -> np.ndarray:
+    """A passage's vector: its sentences' mean, normalised (as good as embedding the passage, and free)."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
+
+
+def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict, chunking: str) -> dict[str, Any]:
     flat = [x for s in p.sentences for x in (s.start, s.end)]
     return {
         **article_meta,
         "article_id": article.id,
         "content_hash": article.content_hash,
         "n_passages": n,
+        "chunking": chunking,
         "index": p.index,
         "start": p.start,
         "end": p.end,

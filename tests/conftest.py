@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from footnote.settings import Settings, bundled_model_dir
+from footnote.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -25,9 +25,9 @@ def load_questions(path: Path) -> list[dict]:
 @pytest.fixture(scope="session")
 def embedder():
     """The bundled all-MiniLM-L6-v2, loaded once: it is the slowest thing in the suite."""
-    from ingest.embed import load_embedder
+    from ingest.embed import embedder_for
 
-    return load_embedder(bundled_model_dir())
+    return embedder_for(Settings())
 
 
 @pytest.fixture

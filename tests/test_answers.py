@@ -106,3 +106,20 @@ def test_quotes_carry_full_attribution(corpus_assistant):
     assert len({c.passage_start for c in answer.citations}) == len(answer.citations)
     poll = [c for c in answer.citations if "public opinion is overwhelmingly against" in c.quote]
     assert poll and poll[0].attribution().startswith("Lami Kim, “")
+
+
+def test_answering_runs_the_model_on_the_question_only(corpus_assistant, monkeypatch):
+    """Sentence vectors come from the index, so an answer costs one encode however many passages it reads."""
+    embedder = corpus_assistant.index.embedder
+    encoded: list[list[str]] = []
+    real = embedder.embed
+
+    def counting(texts, progress=None):
+        encoded.append(list(texts))
+        return real(texts, progress)
+
+    monkeypatch.setattr(embedder, "embed", counting)
+    question = "How much is Russia expected to pay North Korea per soldier?"
+    answer = corpus_assistant.ask(question)
+    assert not answer.abstained and answer.citations
+    assert encoded == [[question]]

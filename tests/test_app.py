@@ -7,16 +7,21 @@ tests see that a refusal was shown to the user.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import http.server
+import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import ClassVar
 
+import gradio as gr
 import httpx
 import pytest
 from gradio_client import Client, handle_file
@@ -29,16 +34,19 @@ from app import (
     QUOTES,
     FootnoteApp,
     Turn,
+    browser_storage,
     chat_messages,
+    conversation_markdown,
     draft_from_text,
     exposure_problem,
     md_text,
+    restored_turns,
     sources_html,
 )
 from assistant.chain import MAX_QUESTION_CHARS
 from assistant.models import Answer, Citation
 from ingest.errors import IngestError
-from ingest.fetch import check_url, fetch_draft
+from ingest.fetch import NotPublicAddress, PublicHTTPConnection, WebOnlyRedirects, check_url, fetch_draft
 from tests.app_support import (
     HOSTILE_AUTHOR,
     HOSTILE_TITLE,
@@ -60,6 +68,8 @@ from tests.app_support import (
 NO_FILTERS = ([], None, "", "")
 OTTERS = "The otters of Lake Vell eat mostly crayfish, according to a 2022 survey by the lake authority.\n"
 OTTERS_QUESTION = "What do the otters of Lake Vell eat?"
+OTTERS_REVISED = "The otters of Lake Vell eat mostly perch, a 2024 recount by the lake authority found.\n"
+BEAVERS = "Beavers in the Vell valley built forty new dams in 2023, the valley trust counted.\n"
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +144,33 @@ def test_several_quotes_keep_their_numbers_in_chat_and_sources(app):
     second = app.show_source(2, turns)
     assert 'class="fn-source fn-selected" id="fn-cite-2" open>' in second
     assert 'id="fn-cite-1" open' not in second
+
+
+def clicked(index: int) -> gr.SelectData:
+    """The event a page sends when message ``index`` of the chat is clicked (questions even, answers odd)."""
+    return gr.SelectData(None, {"index": index, "value": ""})
+
+
+def test_clicking_an_earlier_answer_shows_its_own_numbered_sources(app):
+    turns = ask(app, SEVERAL_QUOTES_QUESTION)[-1][1]
+    turns = ask(app, SEED_QUESTION, turns=turns)[-1][1]
+    earlier, latest = turns[0].answer.citations, turns[1].answer.citations
+    assert len(earlier) >= 2 and len(latest) == 1
+
+    picker, panel, shown = app.show_turn(turns, clicked(1))
+    second = app.show_source(2, turns, shown)
+
+    assert shown == 0
+    assert picker["choices"] == [(f"[{c.n}]", c.n) for c in earlier] and picker["value"] == 1
+    assert f"Of an earlier answer, to “{html.escape(SEVERAL_QUOTES_QUESTION)}”" in panel
+    assert f"<mark>{html.escape(earlier[0].quote)}</mark>" in panel
+    assert 'class="fn-source fn-selected" id="fn-cite-2" open>' in second
+    assert f"<mark>{html.escape(earlier[1].quote)}</mark>" in second
+    assert app.show_turn(turns, clicked(0))[2] == 0  # its question works too
+    picker, panel, shown = app.show_turn(turns, clicked(3))
+    assert shown is None and panel == sources_html(turns[-1]) and "Of an earlier answer" not in panel
+    assert app.show_source(1, turns[:1], 0) == sources_html(turns[0])  # after Undo, turn 0 is the latest
+    assert app.show_turn(turns, clicked(5)) == ({"__type__": "update"},) * 3  # a question still being answered
 
 
 def test_follow_up_question_is_searched_with_the_earlier_one(app):
@@ -259,6 +296,93 @@ def test_export_writes_the_conversation_with_citations_and_quotes(app):
         assert app.export([]) is None
 
 
+# --- the conversation kept in the browser ------------------------------------------------------------
+
+
+def browser_round_trip(app: FootnoteApp, turns: list[Turn]) -> object:
+    """What the page gets to keep, as JSON, the way the browser stores it and sends it back."""
+    return json.loads(json.dumps(app.stored(turns)))
+
+
+def test_a_reloaded_conversation_keeps_its_answers_sources_and_numbers(app):
+    turns = ask(app, SEVERAL_QUOTES_QUESTION)[-1][1]
+    turns = ask(app, "North Korean soldiers", mode=QUOTES, turns=turns)[-1][1]
+    turns = ask(app, "What is the capital of France?", turns=turns)[-1][1]
+
+    chat, restored, picker, panel = app.restore(browser_round_trip(app, turns), [])
+
+    assert chat == chat_messages(turns)
+    assert [(t.question, t.mode) for t in restored] == [(t.question, t.mode) for t in turns]
+    for before, after in zip(turns, restored, strict=True):
+        assert sources_html(after) == sources_html(before)
+        for c in before.answer.citations:
+            assert app.show_source(c.n, [after]) == app.show_source(c.n, [before])
+    assert panel == sources_html(turns[-1]) and "not an answer" in panel
+    assert picker["visible"] is False  # the latest turn is the unanswered one
+    now = dt.datetime(2025, 1, 2, 3, 4)
+    assert conversation_markdown(restored, now) == conversation_markdown(turns, now)
+    assert Path(app.export(restored)).read_text(encoding="utf-8").count("## ") == 3
+
+
+def test_a_reloaded_conversation_goes_on_where_it_stopped(app):
+    first = ask(app, SEED_QUESTION)[-1][1]
+    _, restored, picker, _ = app.restore(browser_round_trip(app, first), [])
+    assert picker["choices"] == [(f"[{c.n}]", c.n) for c in first[-1].answer.citations]
+
+    follow_up = ask(app, "And how much in total per month?", turns=restored)[-1][1]
+    retried = list(app.retry(ANSWER, *NO_FILTERS, restored))[-1][1]
+
+    assert SEED_QUESTION in follow_up[-1].answer.search_query
+    assert [t.question for t in retried] == [SEED_QUESTION]
+    assert app.restore(browser_round_trip(app, follow_up), follow_up) == ({"__type__": "update"},) * 4
+    assert app.stored([]) == {"format": 1, "turns": []}  # what Clear leaves in the browser
+
+
+@pytest.fixture(scope="module")
+def stored_turn(served) -> dict:
+    """One answered turn as the browser keeps it."""
+    return browser_round_trip(served.app, ask(served.app, SEED_QUESTION)[-1][1])["turns"][0]
+
+
+def _answer_with_broken_citation(turn: dict) -> dict:
+    return {**turn, "answer": {**turn["answer"], "citations": [{"n": "one"}]}}
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        pytest.param(lambda stored, turn: None, id="nothing"),
+        pytest.param(lambda stored, turn: "not a conversation", id="text"),
+        pytest.param(lambda stored, turn: [turn], id="older-bare-list"),
+        pytest.param(lambda stored, turn: {**stored, "format": 0}, id="older-format"),
+        pytest.param(lambda stored, turn: {**stored, "turns": "none"}, id="turns-not-a-list"),
+        pytest.param(lambda stored, turn: {**stored, "turns": [turn, "a string"]}, id="one-bad-turn"),
+        pytest.param(lambda stored, turn: {**stored, "turns": [{**turn, "mode": "shout"}]}, id="unknown-mode"),
+        pytest.param(lambda stored, turn: {**stored, "turns": [{**turn, "question": 7}]}, id="question-not-text"),
+        pytest.param(lambda stored, turn: {**stored, "turns": [{"question": "q", "mode": ANSWER}]}, id="no-answer"),
+        pytest.param(
+            lambda stored, turn: {**stored, "turns": [_answer_with_broken_citation(turn)]}, id="broken-citation"
+        ),
+    ],
+)
+def test_an_unreadable_stored_conversation_starts_empty(app, stored_turn, mangle):
+    stored = mangle({"format": 1, "turns": [stored_turn]}, stored_turn)
+
+    assert restored_turns(stored) == []
+    assert app.restore(stored, []) == ({"__type__": "update"},) * 4
+    assert len(restored_turns({"format": 1, "turns": [stored_turn]})) == 1  # the unmangled one is read
+
+
+def test_the_conversation_is_stored_per_corpus_and_survives_a_restart(tmp_path):
+    one = browser_storage(isolated_settings(tmp_path / "one"))
+    same_after_restart = browser_storage(isolated_settings(tmp_path / "one"))
+    other = browser_storage(isolated_settings(tmp_path / "other"))
+
+    assert one == same_after_restart
+    assert one[0] != other[0] and one[1] != other[1]
+    assert one[0].startswith("footnote-conversation-")
+
+
 def test_article_text_and_questions_are_shown_never_run():
     quote = f"Fishermen say the herring {IMG_PAYLOAD} tastes of smoke."
     passage = f"Intro {SCRIPT_PAYLOAD}. {quote} Prices at {LINK_PAYLOAD} daily."
@@ -281,8 +405,9 @@ def test_article_text_and_questions_are_shown_never_run():
 
     messages = [m["content"] for m in chat_messages([turn])]
     panel = sources_html(turn)
+    earlier = sources_html(turn, earlier=True)  # names the question the sources belong to
 
-    for text in [*messages, panel]:
+    for text in [*messages, panel, earlier]:
         assert "<img" not in text and "<script" not in text
     assert not any("](" in m for m in messages)  # Markdown would make a link of it
     assert "<a " not in panel and "href" not in panel
@@ -306,7 +431,7 @@ def test_the_article_table_is_searched_by_title_author_and_id(app):
 
 def test_add_a_file_ask_about_it_reindex_and_remove_it(app, served, tmp_path):
     path = write_article(tmp_path / "otters.md", OTTERS, title="Otters of Lake Vell", author="Ann Example")
-    draft, title, author, published, *_, preview, _ = app.propose_file(str(path))
+    draft, title, author, published, _, _, preview, *_ = app.propose_file(str(path))
     assert (title["value"], author, published) == ("Otters of Lake Vell", "Ann Example", "")
     assert "crayfish" in preview
     calls, progress = recorder()
@@ -349,6 +474,76 @@ def test_the_same_text_under_another_name_is_refused(app, served, tmp_path):
         assert "copy.md" not in {a.id for a in served.library.articles()}
     finally:
         served.library.remove("original.md")
+
+
+def test_adding_under_a_name_already_in_the_corpus_asks_before_replacing(app, served, tmp_path):
+    path = write_article(tmp_path / "otters.md", OTTERS, title="Otters of Lake Vell")
+    app.add(app.propose_file(str(path))[0], "", "", "", "", "")
+    otters_file = served.settings.corpus_dir / "otters.md"
+    try:
+        write_article(path, OTTERS_REVISED, title="Otters of Lake Vell, revised")
+        draft, *_, note = app.propose_file(str(path))
+        assert md_text("already has an article named otters.md (“Otters of Lake Vell”)") in note
+
+        with pytest.warns(UserWarning, match="otters.md is already in the corpus: confirm to replace it"):
+            kept, *_, replacing, box, question = app.add(draft, "", "", "", "", "")
+        assert kept is draft and replacing == "otters.md" and box["visible"] is True
+        assert md_text("An article named otters.md is already in the corpus: “Otters of Lake Vell”.") in question
+        assert "eat mostly crayfish" in otters_file.read_text(encoding="utf-8")  # nothing written yet
+
+        assert app.cancel_replace(replacing) == (
+            None,
+            {"__type__": "update", "visible": False},
+            md_text("Nothing was added: otters.md is unchanged."),
+        )
+        done = app.replace(draft, "", "", "", "", "", replacing)
+
+        assert done[0] is None and done[-2]["visible"] is False
+        assert md_text("Replaced otters.md (“Otters of Lake Vell”) with the new text") in done[-1]
+        assert "eat mostly perch" in otters_file.read_text(encoding="utf-8")
+        assert [a.title for a in served.library.articles() if a.id == "otters.md"] == ["Otters of Lake Vell, revised"]
+        answer = ask(app, OTTERS_QUESTION)[-1][1][-1].answer
+        assert [c.article_id for c in answer.citations] == ["otters.md"] and "perch" in answer.citations[0].quote
+    finally:
+        served.library.remove("otters.md")
+
+
+def test_a_confirmation_covers_only_the_article_it_named(app, served):
+    """Pasted text is named after its title: a new title after confirming may hit another article."""
+    app.add(draft_from_text(OTTERS), "Otters", "", "", "", "")
+    app.add(draft_from_text(BEAVERS), "Beavers", "", "", "", "")
+    try:
+        draft = draft_from_text(OTTERS_REVISED)
+        with pytest.warns(UserWarning, match="otters.md is already in the corpus"):
+            replacing = app.add(draft, "Otters", "", "", "", "")[-3]
+
+        with pytest.warns(UserWarning, match="beavers.md is already in the corpus"):
+            asked_again = app.replace(draft, "Beavers", "", "", "", "", replacing)
+
+        assert asked_again[-3] == "beavers.md"
+        assert "forty new dams" in served.library.article("beavers.md").body
+        assert md_text("Replaced beavers.md") in app.replace(draft, "Beavers", "", "", "", "", "beavers.md")[-1]
+    finally:
+        served.library.remove("otters.md")
+        served.library.remove("beavers.md")
+
+
+def test_api_callers_confirm_a_replacement_too(client, served, tmp_path):
+    path = write_article(tmp_path / "otters.md", OTTERS, title="Otters of Lake Vell")
+    client.predict(handle_file(str(path)), api_name="/propose_file")
+    client.predict("", "", "", "", "", api_name="/add")
+    try:
+        write_article(path, OTTERS_REVISED, title="Otters of Lake Vell, revised")
+        client.predict(handle_file(str(path)), api_name="/propose_file")
+
+        asked = client.predict("", "", "", "", "", api_name="/add")[-1]
+        replaced = client.predict("", "", "", "", "", api_name="/replace")[-1]
+
+        assert md_text("An article named otters.md is already in the corpus") in asked and "Replace it?" in asked
+        assert md_text("Replaced otters.md") in replaced
+        assert "perch" in served.library.article("otters.md").body
+    finally:
+        served.library.remove("otters.md")
 
 
 def test_pasted_text_becomes_an_article_with_a_derived_title(app, served):
@@ -443,17 +638,20 @@ class _Site(http.server.BaseHTTPRequestHandler):
         "/big.html": (200, "text/html", b"<p>" + b"x" * 50_000 + b"</p>"),
     }
     redirects: ClassVar = {"/to-file": "file:///etc/passwd", "/to-ftp": "ftp://127.0.0.1/herons.html"}
+    requested: ClassVar[list[str]] = []  # every path asked for, to show that a refused fetch sent nothing
 
     def do_GET(self):
-        if self.path in self.redirects:
+        self.requested.append(self.path)
+        path = self.path.split("?", 1)[0]  # a query tells requests apart in ``requested``
+        if path in self.redirects:
             self.send_response(302)
-            self.send_header("Location", self.redirects[self.path])
+            self.send_header("Location", self.redirects[path])
             self.end_headers()
             return
-        status, content_type, body = self.routes.get(self.path, (404, "text/plain", b"not found"))
+        status, content_type, body = self.routes.get(path, (404, "text/plain", b"not found"))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        if self.path != "/big.html":  # no length: the limit must hold while reading, too
+        if path != "/big.html":  # no length: the limit must hold while reading, too
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -475,7 +673,7 @@ def site():
 def test_a_web_page_is_fetched_into_a_draft_and_added(app, served, site):
     url = f"{site}/herons.html"
 
-    draft, title, author, published, publisher, meta_url, preview, _ = app.propose_url(url)
+    draft, title, author, published, publisher, meta_url, preview, *_ = app.propose_url(url)
 
     assert title["value"] == "Herons of the Vell estuary" and meta_url == url
     assert "forty nesting pairs" in preview
@@ -516,12 +714,92 @@ def test_addresses_that_are_not_web_pages_are_refused(app, url, problem):
 )
 def test_fetch_failures_are_said_plainly(site, path, problem):
     with pytest.raises(IngestError, match=problem):
-        fetch_draft(site + path, max_bytes=10_000)
+        fetch_draft(site + path, max_bytes=10_000, allow_local=True)
 
 
 def test_an_unreachable_address_is_reported():
     with pytest.raises(IngestError, match="could not reach the page"):
-        fetch_draft(f"http://127.0.0.1:{free_port()}/", max_bytes=10_000, timeout=5)
+        fetch_draft(f"http://127.0.0.1:{free_port()}/", max_bytes=10_000, timeout=5, allow_local=True)
+
+
+# --- an app others can reach fetches only public pages -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://localhost/", "localhost resolves to 127.0.0.1, a loopback address (this machine)"),
+        ("http://[::1]/", "::1 is a loopback address (this machine)"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 is a loopback address (this machine)"),
+        ("http://2130706433/", "2130706433 resolves to 127.0.0.1, a loopback address"),  # 127.0.0.1 as a number
+        ("http://0.0.0.0/", "0.0.0.0 is the unspecified address (this machine)"),
+        ("http://10.1.2.3/", "10.1.2.3 is a private-network address"),
+        ("https://192.168.1.1/admin", "192.168.1.1 is a private-network address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://[fe80::1]/", "fe80::1 is a link-local address"),
+        ("http://240.0.0.1/", "240.0.0.1 is a reserved address"),
+        ("http://100.64.0.1/", "100.64.0.1 is a reserved address"),
+    ],
+)
+def test_local_and_private_addresses_are_not_fetched_for_a_public_app(url, problem):
+    with pytest.raises(IngestError) as refused:
+        fetch_draft(url, max_bytes=10_000)
+
+    assert refused.value.source == url
+    assert refused.value.problem.startswith(f"not fetched: {problem}")
+    assert refused.value.problem.endswith("an app that others can reach fetches only pages on the public internet")
+
+
+def test_a_public_app_refuses_the_loopback_site_before_sending_anything(site):
+    url = f"{site}/herons.html?from-a-public-app"
+
+    with pytest.raises(IngestError, match=re.escape("127.0.0.1 is a loopback address")):
+        fetch_draft(url, max_bytes=10_000)
+
+    assert "/herons.html?from-a-public-app" not in _Site.requested
+    assert fetch_draft(url, max_bytes=10_000, allow_local=True).meta.title == "Herons of the Vell estuary"
+
+
+def test_a_redirect_to_a_private_address_is_refused_for_a_public_app():
+    request = urllib.request.Request("https://news.example/story")
+
+    with pytest.raises(
+        NotPublicAddress, match=re.escape("redirects to http://10.1.2.3/admin, and 10.1.2.3 is a private")
+    ):
+        WebOnlyRedirects(allow_local=False).redirect_request(request, None, 302, "Found", {}, "http://10.1.2.3/admin")
+    followed = WebOnlyRedirects(allow_local=True).redirect_request(request, None, 302, "Found", {}, "http://10.1.2.3/")
+    assert followed.full_url == "http://10.1.2.3/"
+
+
+def test_a_name_that_turns_local_after_the_check_is_caught_at_connect(site):
+    """DNS rebinding: the name passed the check, then resolved to this machine when connecting."""
+    port = int(site.rsplit(":", 1)[1])
+    connection = PublicHTTPConnection("127.0.0.1", port, timeout=5)
+
+    with pytest.raises(NotPublicAddress, match=re.escape("answered from 127.0.0.1, a loopback address")):
+        connection.request("GET", "/herons.html?after-rebinding")
+
+    assert "/herons.html?after-rebinding" not in _Site.requested
+
+
+@pytest.mark.parametrize(
+    "exposure",
+    [
+        {"allow_public": True},
+        {"host": "0.0.0.0", "auth_username": "reader", "auth_password": "pw"},
+    ],
+    ids=["allow-public", "password-on-all-interfaces"],
+)
+def test_an_app_others_can_reach_does_not_fetch_local_pages(served, site, tmp_path, exposure):
+    settings = isolated_settings(tmp_path, corpus_dir=served.settings.corpus_dir, **exposure)
+    public_app = FootnoteApp(settings, served.library, served.app.assistant)
+
+    with pytest.warns(UserWarning, match="not fetched"):
+        draft, *_, status = public_app.propose_url(f"{site}/herons.html")
+
+    assert draft is None
+    assert md_text("not fetched: 127.0.0.1 is a loopback address (this machine)") in status
+    assert served.app.propose_url(f"{site}/herons.html")[0] is not None  # the local app fetches it
 
 
 # --- starting safely ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from app import browser_storage
 from tests.app_support import (
     ARTIFACTS,
     CHROMIUM,
@@ -31,6 +32,8 @@ from tests.app_support import (
     write_article,
 )
 
+OTTERS = "The otters of Lake Vell eat mostly crayfish, according to a 2022 survey by the lake authority.\n"
+OTTERS_REVISED = "The otters of Lake Vell eat mostly perch, a 2024 recount by the lake authority found.\n"
 WAIT_MS = 60_000  # generous: two cores may also be embedding
 expect.set_options(timeout=WAIT_MS)
 BOTS = "#fn-chat [data-testid='bot']"
@@ -85,6 +88,21 @@ def ask(page: Page, question: str, quotes: bool = False) -> None:
     page.fill("#fn-question textarea", question)
     page.click("#fn-ask")
     page.wait_for_function(ANSWER_DONE, arg=before)
+
+
+def reload(page: Page) -> None:
+    page.reload()
+    page.wait_for_selector("#fn-question textarea")
+
+
+def stored_conversation(page: Page, served) -> str | None:
+    """The conversation as the browser keeps it (encrypted), to see when a change has been saved."""
+    return page.evaluate("key => localStorage.getItem(key)", browser_storage(served.settings)[0])
+
+
+def wait_until_saved(page: Page, served, before: str | None) -> None:
+    key = browser_storage(served.settings)[0]
+    page.wait_for_function("([key, before]) => localStorage.getItem(key) !== before", arg=[key, before])
 
 
 def last_reply(page: Page) -> str:
@@ -165,6 +183,59 @@ def test_the_conversation_is_exported_as_markdown(page):
     assert SEED_QUOTE in text and "[1] Lami Kim" in text
 
 
+def test_the_conversation_survives_a_reload_with_its_sources(page, served):
+    ask(page, SEED_QUESTION)
+    before = stored_conversation(page, served)
+    ask(page, SEVERAL_QUOTES_QUESTION)
+    wait_until_saved(page, served, before)
+    replies = page.locator(BOTS).all_inner_texts()
+
+    reload(page)
+
+    expect(page.locator(BOTS)).to_have_count(2)
+    assert page.locator(BOTS).all_inner_texts() == replies
+    assert SEED_QUOTE in replies[0] and "[1]" in replies[0] and "[2]" in replies[1]
+    expect(page.locator("#fn-chat")).to_contain_text(SEED_QUESTION)
+    page.locator("#fn-picker [data-testid='[2]-radio-label']").click()
+    second = page.locator("#fn-cite-2")
+    expect(second).to_have_attribute("open", "")
+    assert " ".join(second.locator("mark").inner_text().split()[:6]) in replies[1]
+    page.click("#fn-export")
+    with page.expect_download() as download:
+        page.locator("#fn-exported a").first.click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"## 1. Question: {SEED_QUESTION}" in exported and f"## 2. Question: {SEVERAL_QUOTES_QUESTION}" in exported
+
+    page.locator(BOTS).first.click()  # the old turn: its own [1]
+
+    panel = page.locator("#fn-sources-panel")
+    expect(panel).to_contain_text(f"Of an earlier answer, to “{SEED_QUESTION}”")
+    expect(page.locator("#fn-picker label")).to_have_count(1)
+    first = page.locator("#fn-cite-1")
+    expect(first).to_have_attribute("open", "")
+    expect(first.locator("mark")).to_contain_text(SEED_QUOTE)
+    expect(first.locator("mark")).to_be_in_viewport()
+    expect(page.locator("#fn-cite-2")).to_have_count(0)
+
+
+def test_clear_also_forgets_the_stored_conversation(page, served):
+    ask(page, SEED_QUESTION)
+    before = stored_conversation(page, served)
+    page.click("#fn-clear")
+    wait_until_saved(page, served, before)
+    reload(page)
+    before = stored_conversation(page, served)
+    ask(page, "North Korean soldiers", quotes=True)
+    wait_until_saved(page, served, before)
+
+    reload(page)
+
+    expect(page.locator(BOTS)).to_have_count(1)
+    expect(page.locator("#fn-chat")).not_to_contain_text(SEED_QUESTION)
+    expect(page.locator("#fn-chat")).to_contain_text("Quotes on: North Korean soldiers")
+    expect(page.locator("#fn-sources-panel .fn-copy").first).to_be_visible()
+
+
 # --- growing the corpus ---------------------------------------------------------------------------
 
 
@@ -198,6 +269,37 @@ def test_upload_an_article_ask_about_it_and_remove_it(page, served, tmp_path):
     expect(page.locator("#fn-manage-status")).to_have_text("Removed otters.md.")
     expect(page.locator("#fn-table")).not_to_contain_text("Otters of Lake Vell")
     assert not (served.settings.corpus_dir / "otters.md").exists()
+
+
+def test_adding_an_article_under_a_name_already_taken_asks_first(page, served, tmp_path):
+    path = write_article(tmp_path / "otters.md", OTTERS, title="Otters of Lake Vell")
+    served.library.add(served.library.draft_from_file("otters.md", path.read_bytes()))
+    try:
+        write_article(path, OTTERS_REVISED, title="Otters of Lake Vell, revised")
+        open_tab(page, "Corpus")
+        page.set_input_files("#fn-upload input[type='file']", str(path))
+        expect(page.locator("#fn-add-status")).to_contain_text(
+            "the corpus already has an article named otters.md (“Otters of Lake Vell”)"
+        )
+
+        page.click("#fn-add")
+        expect(page.locator("#fn-add-status")).to_contain_text(
+            "An article named otters.md is already in the corpus: “Otters of Lake Vell”."
+        )
+        expect(page.locator("#fn-replace-yes")).to_be_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=ARTIFACTS / "test_adding_an_article_under_a_name_already_taken_asks_first-confirm.png", full_page=True
+        )
+        assert "crayfish" in (served.settings.corpus_dir / "otters.md").read_text(encoding="utf-8")
+        page.click("#fn-replace-yes")
+
+        expect(page.locator("#fn-add-status")).to_contain_text("Replaced otters.md (“Otters of Lake Vell”)")
+        expect(page.locator("#fn-replace-yes")).to_be_hidden()
+        expect(page.locator("#fn-table")).to_contain_text("Otters of Lake Vell, revised")
+        assert "perch" in (served.settings.corpus_dir / "otters.md").read_text(encoding="utf-8")
+    finally:
+        served.library.remove("otters.md")
 
 
 def test_article_text_and_questions_are_shown_never_run(page, served, dialogs):

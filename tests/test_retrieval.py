@@ -79,6 +79,12 @@ def assert_in_step(index) -> None:
     for i, pid in enumerate(snap.ids):
         assert snap.stored[i].passage.text == store[pid][0]
         assert np.allclose(snap.vectors[i], store[pid][1], atol=1e-6)
+    # every passage has one stored vector per sentence, and no sentence belongs to nothing
+    sentences = index.store.sentences.get(include=["metadatas"])
+    assert {m["passage_id"] for m in sentences["metadatas"]} == set(store)
+    assert len(sentences["ids"]) == sum(len(s.passage.sentences) for s in snap.stored)
+    for pid, stored in zip(snap.ids, snap.stored, strict=True):
+        assert snap.sentence_vectors(pid).shape == (len(stored.passage.sentences), index.embedder.dimension)
     fresh = LexicalIndex(index.store).snapshot()
     assert fresh.ids == snap.ids
     for query in ("zyxquartz harbour", "railway pass", "coffee prices valley", "grain autumn"):
@@ -165,9 +171,40 @@ def test_rechunked_article_with_the_same_ids_is_refetched(settings, index):
     article = parse_article("long.md", text)
     for target in (600, 250):
         passages = chunk_article(article, target)
-        index.store.put_article(article, passages, index.embedder.embed([p.text for p in passages]))
+        sentences = [index.embedder.embed([article.content[x.start : x.end] for x in p.sentences]) for p in passages]
+        index.store.put_article(article, passages, sentences)
         index.lexical.refresh()
         assert_in_step(index)
         assert [s.passage.end - s.passage.start <= target for s in index.lexical.snapshot().stored] == [True] * len(
             passages
         )
+
+
+def test_a_passage_vector_is_the_mean_of_its_sentence_vectors(settings, index):
+    """Only sentences are embedded; a passage's meaning is their normalised mean (docs/retrieval.md)."""
+    write(settings, "alpha.md", ARTICLES["alpha.md"])
+    assert index.sync(settings.corpus_dir).ok
+    snap = index.lexical.snapshot()
+    for pid, stored, vector in zip(snap.ids, snap.stored, snap.vectors, strict=True):
+        p = stored.passage
+        sentences = index.embedder.embed([p.text[s.start - p.start : s.end - p.start] for s in p.sentences])
+        assert np.allclose(snap.sentence_vectors(pid), sentences, atol=1e-5)
+        mean = sentences.mean(axis=0)
+        assert np.allclose(vector, mean / np.linalg.norm(mean), atol=1e-5)
+
+
+def test_changing_the_passage_size_rechunks_an_existing_index(settings, index, embedder):
+    from ingest.index import Index
+
+    write(
+        settings, "long.md", "---\ntitle: Long\n---\n\n" + " ".join(f"Fact {i} is about topic {i}." for i in range(80))
+    )
+    assert index.sync(settings.corpus_dir).added == ["long.md"]
+    before = len(index.lexical)
+    smaller = Index(settings.model_copy(update={"passage_chars": 200}), embedder=embedder)
+    report = smaller.sync(settings.corpus_dir)
+    assert report.updated == ["long.md"]
+    assert len(smaller.lexical) > before
+    assert all(s.passage.end - s.passage.start <= 200 for s in smaller.lexical.snapshot().stored)
+    assert_in_step(smaller)
+    assert smaller.sync(settings.corpus_dir).unchanged == ["long.md"]
