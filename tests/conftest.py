@@ -15,6 +15,7 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
 EXTRA_QUESTIONS = REPO / "tests" / "data" / "extra_questions.jsonl"
+HOLDOUT_QUESTIONS = REPO / "tests" / "data" / "holdout_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 
