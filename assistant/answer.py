@@ -238,10 +238,8 @@ def compose(question: str, retrieval: Retrieval, chosen: list[ScoredSentence]) -
     several = len(groups) > 1
     for sentences in groups.values():
         sentences.sort(key=lambda s: s.start)
-        head = sentences[0].source
         if several:
-            byline = head.byline()
-            lines.append(f"**{head.title}**" + (f" ({byline})" if byline else "") + ":")
+            lines.append(article_heading(sentences))
         for sent in sentences:
             n = len(citations) + 1
             citations.append(cite(n, sent.source, sent.start, sent.end))
@@ -255,6 +253,15 @@ def compose(question: str, retrieval: Retrieval, chosen: list[ScoredSentence]) -
         sources=retrieval.sources,
         search_query=retrieval.query,
     )
+
+
+def article_heading(sentences: list[ScoredSentence]) -> str:
+    """Who says it, when, and where in the article: "**Title** (Author, date), in “Section”:"."""
+    head = sentences[0].source
+    byline = head.byline()
+    sections = list(dict.fromkeys(s.source.section.split(" › ")[-1] for s in sentences if s.source.section))
+    where = ", in " + " and ".join(f"“{x}”" for x in sections[:2]) if sections else ""
+    return f"**{head.title}**" + (f" ({byline})" if byline else "") + where + ":"
 
 
 def cite(n: int, source: Source, start: int, end: int) -> Citation:

@@ -77,7 +77,10 @@ def test_two_articles_answer_grouped_by_article(corpus_assistant):
         # grouped: all citations of one article are contiguous
         assert articles == sorted(articles, key=articles.index)
         for c in answer.citations:
-            assert f"**{c.title}**" in answer.text
+            # each article's heading: title, byline, and the section the quotes come from
+            heading = answer.text.split(f"**{c.title}**")[1].split("\n")[0]
+            assert c.author in heading
+            assert (f"“{c.section.split(' › ')[-1]}”" in heading) if c.section else heading == ":"
 
 
 @pytest.mark.parametrize(
