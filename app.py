@@ -384,6 +384,7 @@ class FootnoteApp:
         turns: list[Turn],
     ) -> Iterator[tuple]:
         """Answer and stream the reply; outputs: chat, turns, source picker, sources, question box, status."""
+        # and two for the page alone (see ``_view``): the conversation the browser keeps, and untouched
         try:
             filters = make_filters(article_ids, author, date_from, date_to)
         except UserInputError as exc:
@@ -401,25 +402,28 @@ class FootnoteApp:
     def undo(self, turns: list[Turn]) -> tuple:
         """Drop the last exchange and give its question back for editing."""
         if not turns:
-            return self._view(turns, "", refresh=True)
-        return self._view(turns[:-1], turns[-1].question, "The last exchange was removed.", refresh=True)
+            return self._view(turns, "", settled=True)
+        return self._view(turns[:-1], turns[-1].question, "The last exchange was removed.", settled=True)
 
     def clear(self) -> tuple:
-        return self._view([], "", refresh=True)
+        return self._view([], "", settled=True)
 
-    def restore(self, stored: Any, turns: list[Turn]) -> tuple:
-        """Redraw the conversation the browser kept when a page opens; outputs: chat, turns, picker, sources.
+    def restore(self, stored: Any, turns: list[Turn], untouched: bool = True) -> tuple:
+        """Redraw the conversation the browser kept as a page opens; outputs: chat, turns, picker, sources, untouched.
 
-        It runs on page load and whenever the stored value changes (which also happens after each
-        save), so it only ever fills an empty chat and never undoes what the page has done since.
+        It runs on page load and whenever the kept value changes, because the browser reads it as
+        the page starts, before or after the load event. Only a page whose conversation nothing has
+        touched yet is filled: every later change of the kept value is the page's own save, and
+        redrawing it then would bring back turns a Clear or Undo had just removed. Once filled, the
+        page is touched, so the second of the two calls a page start makes changes nothing.
         """
-        restored = [] if turns else restored_turns(stored)
+        restored = restored_turns(stored) if untouched and not turns else []
         if not restored:
-            return (gr.skip(),) * 4
-        return self._view(restored, "", refresh=True)[:4]
+            return (gr.skip(),) * 5
+        return *self._view(restored, "", settled=True)[:4], False
 
     def stored(self, turns: list[Turn]) -> dict:
-        """The value the browser keeps, saved after every change to the conversation.
+        """The value the browser keeps, written with every settled change to the conversation.
 
         A cleared conversation is stored as one with no turns, never as None: the browser skips
         writing an empty value and would keep the old conversation.
@@ -472,16 +476,27 @@ class FootnoteApp:
         blocks = answer_blocks(turn)
         for i in range(1, len(blocks)):
             yield self._view(turns, "", pending=(turn.question, mode), partial="\n\n".join(blocks[:i]))
-        yield self._view([*turns, turn], "", answer.notice or _filters_note(filters), refresh=True)
+        yield self._view([*turns, turn], "", answer.notice or _filters_note(filters), settled=True)
 
     def _refused(self, turns, question, message) -> tuple:
         warn(message)
         return self._view(turns, question, message)
 
-    def _view(self, turns, question, status="", pending=None, partial="", refresh=False) -> tuple:
-        """All chat outputs at once; the source picker and panel change only when ``refresh`` is set."""
-        picker, panel = self._sources_view(turns, None) if refresh else (gr.update(), gr.update())
-        return chat_messages(turns, pending, partial), turns, picker, panel, question, md_text(status)
+    def _view(self, turns, question, status="", pending=None, partial="", settled=False) -> tuple:
+        """All chat outputs at once: chat, turns, picker, sources, question box, status, kept, untouched.
+
+        A ``settled`` view (an answer complete, an exchange undone, the chat cleared) redraws the
+        source picker and panel and gives the browser the conversation to keep, in this same update,
+        so what it keeps is never older than what the page shows. Views on the way there (the
+        question pending, a streaming answer, a refusal) leave all three as they are. Every view
+        marks the page as touched: from then on a late-arriving kept value is never redrawn.
+        """
+        if settled:
+            picker, panel = self._sources_view(turns, None)
+            kept = self.stored(turns)
+        else:
+            picker, panel, kept = gr.update(), gr.update(), gr.skip()
+        return chat_messages(turns, pending, partial), turns, picker, panel, question, md_text(status), kept, False
 
     def _sources_view(self, turns: list[Turn], shown: int | None) -> tuple:
         """Source picker and panel for one turn (``shown``; None is the latest)."""
@@ -712,7 +727,8 @@ class FootnoteApp:
             views = [corpus["table"], corpus["manage"], chat["articles"], chat["author"]]
             view_inputs = [corpus["search"], chat["articles"]]
             blocks.load(self.corpus_views, view_inputs, views, api_name=False)
-            # The browser reads what it kept as the page starts, racing the load event: either may come first.
+            # The browser reads what it kept as the page starts, racing the load event: either may come
+            # first, so both restore; ``restore`` fills only a page whose conversation is untouched.
             gr.on([blocks.load, chat["saved"].change], **chat["restore"], api_name=False, queue=False)
             for event in corpus["changes"]:
                 event.then(self.corpus_views, view_inputs, views, api_name=False)
@@ -736,6 +752,7 @@ class FootnoteApp:
         shown = gr.State(None)  # the turn whose sources the panel shows, when not the latest
         key, secret = browser_storage(self.settings)
         saved = gr.BrowserState(None, storage_key=key, secret=secret)
+        untouched = gr.State(True)  # nothing has changed this page's conversation yet: see ``restore``
         with gr.Row(equal_height=False, elem_id="fn-chat-row"):
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(
@@ -800,22 +817,30 @@ class FootnoteApp:
                 sources = gr.HTML(EMPTY_SOURCES, elem_id="fn-sources-panel", js_on_load=COPY_JS, padding=False)
 
         filters = [mode, articles, author, date_from, date_to]
-        outputs = [chatbot, turns, picker, sources, question, status]
+        # The page's chat events write the conversation the browser keeps in the same update as the chat
+        # they draw (see ``_view``), so a reload never finds an older one. API clients keep none: their
+        # endpoints, the same handlers with no trigger on the page, send it to a state nobody reads.
+        outputs = [chatbot, turns, picker, sources, question, status, saved, untouched]
+        api_outputs = [chatbot, turns, picker, sources, question, status, gr.State(None), untouched]
         chat_queue = {"concurrency_id": "chat", "concurrency_limit": 4}
+        ask_inputs = [question, *filters, turns]
         changes = [
-            ask.click(self.ask, [question, *filters, turns], outputs, api_name="ask", **chat_queue),
-            question.submit(self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue),
+            ask.click(self.ask, ask_inputs, outputs, api_name=False, **chat_queue),
+            question.submit(self.ask, ask_inputs, outputs, api_name=False, **chat_queue),
             chatbot.example_select(_example_text, None, question, api_name=False).then(
-                self.ask, [question, *filters, turns], outputs, api_name=False, **chat_queue
+                self.ask, ask_inputs, outputs, api_name=False, **chat_queue
             ),
-            retry.click(self.retry, [*filters, turns], outputs, api_name="retry", **chat_queue),
-            undo.click(self.undo, turns, outputs, api_name="undo"),
-            clear.click(self.clear, None, outputs, api_name="clear"),
+            retry.click(self.retry, [*filters, turns], outputs, api_name=False, **chat_queue),
+            undo.click(self.undo, turns, outputs, api_name=False),
+            clear.click(self.clear, None, outputs, api_name=False),
             chatbot.clear(self.clear, None, outputs, api_name=False),
         ]
-        for change in changes:  # only pages run these (API clients do not): they alone keep a conversation
-            change.then(self.stored, turns, saved, api_name=False, queue=False)
+        for change in changes:
             change.then(lambda: None, None, shown, api_name=False, queue=False)  # the panel is back on the latest
+        gr.on([], self.ask, ask_inputs, api_outputs, api_name="ask", **chat_queue)
+        gr.on([], self.retry, [*filters, turns], api_outputs, api_name="retry", **chat_queue)
+        gr.on([], self.undo, turns, api_outputs, api_name="undo")
+        gr.on([], self.clear, None, api_outputs, api_name="clear")
         picker.input(self.show_source, [picker, turns, shown], sources, api_name="show_source").then(
             None, picker, None, js=SCROLL_JS
         )
@@ -823,7 +848,11 @@ class FootnoteApp:
         export.click(self.export, turns, exported, api_name="export").then(
             lambda path: gr.update(visible=bool(path)), exported, exported, api_name=False
         )
-        restore = {"fn": self.restore, "inputs": [saved, turns], "outputs": [chatbot, turns, picker, sources]}
+        restore = {
+            "fn": self.restore,
+            "inputs": [saved, turns, untouched],
+            "outputs": [chatbot, turns, picker, sources, untouched],
+        }
         return {"articles": articles, "author": author, "saved": saved, "restore": restore}
 
     def _corpus_tab(self) -> dict:

@@ -89,8 +89,12 @@ def client(served) -> Client:
 
 
 def ask(app: FootnoteApp, question: str, mode: str = ANSWER, turns=(), filters=NO_FILTERS) -> list[tuple]:
-    """Every output the streaming handler yields: (chat, turns, picker, sources, question box, status)."""
-    return list(app.ask(question, mode, *filters, list(turns)))
+    """Every view the streaming handler yields: (chat, turns, picker, sources, question box, status).
+
+    Its last two outputs, what the browser keeps and the page's untouched flag, are left off here:
+    the tests of the kept conversation read them.
+    """
+    return [outputs[:6] for outputs in app.ask(question, mode, *filters, list(turns))]
 
 
 def reply_of(chat: list) -> str:
@@ -269,8 +273,8 @@ def test_retry_undo_and_clear(app):
     turns = ask(app, SEED_QUESTION)[-1][1]
 
     retried = list(app.retry(ANSWER, *NO_FILTERS, turns))[-1][1]
-    _, undone, _, undone_panel, question_box, _ = app.undo(retried)
-    cleared_chat, cleared, _, cleared_panel, _, _ = app.clear()
+    _, undone, _, undone_panel, question_box, *_ = app.undo(retried)
+    cleared_chat, cleared, _, cleared_panel, *_ = app.clear()
 
     assert [t.question for t in retried] == [SEED_QUESTION]
     assert [c.quote for c in retried[0].answer.citations] == [c.quote for c in turns[0].answer.citations]
@@ -299,6 +303,9 @@ def test_export_writes_the_conversation_with_citations_and_quotes(app):
 # --- the conversation kept in the browser ------------------------------------------------------------
 
 
+SKIPPED_RESTORE = ({"__type__": "update"},) * 5  # what ``restore`` gives when it leaves the page as it is
+
+
 def browser_round_trip(app: FootnoteApp, turns: list[Turn]) -> object:
     """What the page gets to keep, as JSON, the way the browser stores it and sends it back."""
     return json.loads(json.dumps(app.stored(turns)))
@@ -309,7 +316,7 @@ def test_a_reloaded_conversation_keeps_its_answers_sources_and_numbers(app):
     turns = ask(app, "North Korean soldiers", mode=QUOTES, turns=turns)[-1][1]
     turns = ask(app, "What is the capital of France?", turns=turns)[-1][1]
 
-    chat, restored, picker, panel = app.restore(browser_round_trip(app, turns), [])
+    chat, restored, picker, panel, untouched = app.restore(browser_round_trip(app, turns), [])
 
     assert chat == chat_messages(turns)
     assert [(t.question, t.mode) for t in restored] == [(t.question, t.mode) for t in turns]
@@ -322,11 +329,12 @@ def test_a_reloaded_conversation_keeps_its_answers_sources_and_numbers(app):
     now = dt.datetime(2025, 1, 2, 3, 4)
     assert conversation_markdown(restored, now) == conversation_markdown(turns, now)
     assert Path(app.export(restored)).read_text(encoding="utf-8").count("## ") == 3
+    assert untouched is False  # the other of the two restores a page start makes does nothing
 
 
 def test_a_reloaded_conversation_goes_on_where_it_stopped(app):
     first = ask(app, SEED_QUESTION)[-1][1]
-    _, restored, picker, _ = app.restore(browser_round_trip(app, first), [])
+    _, restored, picker, *_ = app.restore(browser_round_trip(app, first), [])
     assert picker["choices"] == [(f"[{c.n}]", c.n) for c in first[-1].answer.citations]
 
     follow_up = ask(app, "And how much in total per month?", turns=restored)[-1][1]
@@ -334,8 +342,33 @@ def test_a_reloaded_conversation_goes_on_where_it_stopped(app):
 
     assert SEED_QUESTION in follow_up[-1].answer.search_query
     assert [t.question for t in retried] == [SEED_QUESTION]
-    assert app.restore(browser_round_trip(app, follow_up), follow_up) == ({"__type__": "update"},) * 4
+    assert app.restore(browser_round_trip(app, follow_up), follow_up) == SKIPPED_RESTORE
     assert app.stored([]) == {"format": 1, "turns": []}  # what Clear leaves in the browser
+
+
+def test_the_browser_keeps_each_settled_conversation_in_the_same_update(app):
+    """Kept with the view that shows it, never in a later step: a reload can fall between two events."""
+    outputs = list(app.ask(SEED_QUESTION, ANSWER, *NO_FILTERS, []))
+    *on_the_way, (_, turns, *_, kept, untouched) = outputs
+
+    assert kept == app.stored(turns) and [t.question for t in turns] == [SEED_QUESTION]
+    assert all(o[6] == gr.skip() for o in on_the_way)  # pending and streaming views keep nothing yet
+    assert all(o[7] is False for o in outputs) and untouched is False
+    assert app.undo(turns)[6:] == (app.stored([]), False)
+    assert app.clear()[6:] == ({"format": 1, "turns": []}, False)
+    with pytest.warns(UserWarning, match="no question to retry"):
+        [refused] = app.retry(ANSWER, *NO_FILTERS, [])
+    assert refused[6:] == (gr.skip(), False)  # nothing changed, nothing to write; still, the page was used
+
+
+def test_a_kept_conversation_is_only_redrawn_on_a_page_nothing_has_touched(app):
+    """After a Clear (or any turn) a late kept value must not bring the old turns back."""
+    kept = browser_round_trip(app, ask(app, SEED_QUESTION)[-1][1])
+
+    assert app.restore(kept, [], untouched=False) == SKIPPED_RESTORE
+    chat, turns, *_, untouched = app.restore(kept, [], untouched=True)
+    assert [t.question for t in turns] == [SEED_QUESTION] and len(chat) == 2 and untouched is False
+    assert app.restore(None, [], untouched=True) == SKIPPED_RESTORE  # not read yet: a later call may fill it
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +402,7 @@ def test_an_unreadable_stored_conversation_starts_empty(app, stored_turn, mangle
     stored = mangle({"format": 1, "turns": [stored_turn]}, stored_turn)
 
     assert restored_turns(stored) == []
-    assert app.restore(stored, []) == ({"__type__": "update"},) * 4
+    assert app.restore(stored, []) == SKIPPED_RESTORE
     assert len(restored_turns({"format": 1, "turns": [stored_turn]})) == 1  # the unmangled one is read
 
 

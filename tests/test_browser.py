@@ -221,8 +221,10 @@ def test_the_conversation_survives_a_reload_with_its_sources(page, served):
 def test_clear_also_forgets_the_stored_conversation(page, served):
     ask(page, SEED_QUESTION)
     before = stored_conversation(page, served)
+    assert before is not None  # kept with the answer itself, not in a later step a reload could cut off
     page.click("#fn-clear")
     wait_until_saved(page, served, before)
+    expect(page.locator(BOTS)).to_have_count(0)  # the kept value's change event does not redraw it
     reload(page)
     before = stored_conversation(page, served)
     ask(page, "North Korean soldiers", quotes=True)
