@@ -66,7 +66,13 @@ def assert_index_matches_corpus(settings: Settings, embedder) -> None:
     assert set(stored) == set(expected), "articles missing from or orphaned in Chroma"
     for aid, (digest, count) in expected.items():
         assert stored[aid] == ({digest}, count), aid
-    assert sorted(index.lexical.ids) == sorted(pid for pid, _, _ in index.store.all_passages())
+    passage_ids = sorted(pid for pid, _, _ in index.store.all_passages())
+    assert sorted(index.lexical.ids) == passage_ids
+    sentences = index.store.sentences.get(include=["metadatas"])
+    assert sorted({m["passage_id"] for m in sentences["metadatas"]}) == passage_ids, "sentence vectors out of step"
+    snap = index.lexical.snapshot()
+    for pid, stored in zip(snap.ids, snap.stored, strict=True):
+        assert len(snap.sentence_vectors(pid)) == len(stored.passage.sentences), pid
 
 
 def test_random_sigkills_during_sync_are_repaired_by_the_next_sync(tmp_path, embedder):
