@@ -1,7 +1,7 @@
 """`python -m assistant.bench_scale`: index time, disk, memory and query latency at 100, 1,000 and 5,000 articles.
 
 The articles are cut from the public chunking benchmark's corpora and the seeds at paragraph
-boundaries (about 1,500 characters each); past what that yields, further articles recombine
+boundaries (at least 1,500 characters each); past what that yields, further articles recombine
 paragraphs of different articles, so every article is distinct text. Each size runs in its own
 process so its peak memory is its own.
 """
@@ -153,8 +153,9 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores; "
-        "`make bench-scale` (`python -m assistant.bench_scale run`). Articles of about "
-        f"{ARTICLE_CHARS:,} characters cut from the chunking benchmark corpora and the seeds; "
+        "`make bench-scale` (`python -m assistant.bench_scale run`). Articles of at least "
+        f"{ARTICLE_CHARS:,} characters (whole paragraphs; {rows[-1]['chars'] / rows[-1]['articles']:,.0f} on average) "
+        "cut from the chunking benchmark corpora and the seeds; "
         f"{len(queries())} queries (seed questions and the first 60 benchmark questions), warm, one process.",
         "",
         "| articles | text (MB) | passages | index time (s) | index on disk (MB) | peak memory (MB) | "
