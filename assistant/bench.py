@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.workspace import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
 BASELINE_CONFIGS = ((1000, 200), (400, 0))
 BASELINE_K = 10
@@ -374,12 +376,13 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m assistant.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared folder")
+    parser.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
     parser.add_argument("--out", type=Path, default=None, help="default: docs/benchmarks.md (its retrieval section)")
     parser.add_argument("--runs", type=Path, default=None, help="keep the run files here (default: a temp dir)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     parser.add_argument("--only", default="", help="comma-separated dataset names (chunking_eval,seeds,seeds+extra)")
     args = parser.parse_args(argv)
+    args.shared = args.shared or shared_dir()
     argv = argv if argv is not None else sys.argv[1:]
 
     from assistant.report import BENCHMARKS, write_section

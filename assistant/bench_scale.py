@@ -24,9 +24,10 @@ from pathlib import Path
 import typer
 
 from assistant.report import write_section
+from assistant.workspace import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = shared_dir()
 ARTICLE_CHARS = 1500
 SIZES = (100, 1000, 5000)
 

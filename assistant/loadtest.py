@@ -22,10 +22,11 @@ from pathlib import Path
 import typer
 
 from assistant.report import write_section
+from assistant.workspace import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTION_FILES = (
-    REPO.parent / "shared" / "eval" / "seed_questions.jsonl",
+    shared_dir() / "eval" / "seed_questions.jsonl",
     REPO / "tests" / "data" / "extra_questions.jsonl",
 )
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.workspace import shared_dir
 from footnote.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = shared_dir()
 SEEDS = SHARED / "seeds"
 SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
 EXTRA_QUESTIONS = REPO / "tests" / "data" / "extra_questions.jsonl"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.workspace import shared_dir
 from footnote.models import Article, Passage
 from footnote.settings import Settings
 from ingest.chunk import SECTION_SEPARATOR, chunk_article, is_markdown
@@ -15,7 +16,7 @@ from ingest.load import corpus_files, load_article, parse_article
 from ingest.segment import heading_level, heading_span, segment
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = shared_dir()
 TARGET = Settings().passage_chars
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import LAMI_KIM, REPO
+from tests.conftest import LAMI_KIM, REPO, SEEDS
 
 
 def passage_articles(index) -> dict[str, int]:
@@ -49,7 +49,7 @@ def test_deleting_a_file_removes_its_passages(library):
 
 
 def test_new_file_is_added_and_answerable(library, settings):
-    shutil.copy(REPO.parent / "shared" / "seeds" / "004_6fcc1978263b4a78.txt", library.corpus_dir / "nato.txt")
+    shutil.copy(SEEDS / "004_6fcc1978263b4a78.txt", library.corpus_dir / "nato.txt")
     report = library.sync()
     assert report.added == ["nato.txt"]
     assert "nato.txt" in passage_articles(library.index)
