@@ -15,23 +15,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-@lru_cache(maxsize=1)
-def shared_dir() -> Path:
+@lru_cache(maxsize=4)
+def shared_dir(repo: Path = REPO) -> Path:
     if os.environ.get("FOOTNOTE_SHARED_DIR"):
         return Path(os.environ["FOOTNOTE_SHARED_DIR"])
-    beside = REPO.parent / "shared"
+    beside = repo.parent / "shared"
     if beside.is_dir():
         return beside
-    origin = _origin_path()
+    origin = _origin_path(repo)
     if origin is not None and (origin.parent / "shared").is_dir():
         return origin.parent / "shared"
     return beside  # absent: callers fail naming the path they looked for
 
 
-def _origin_path() -> Path | None:
+def _origin_path(repo: Path) -> Path | None:
     try:
         url = subprocess.run(
-            ["git", "-C", str(REPO), "config", "--get", "remote.origin.url"],
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
             capture_output=True,
             text=True,
             check=False,
@@ -42,4 +42,4 @@ def _origin_path() -> Path | None:
     if not url or "://" in url or url.startswith("git@"):
         return None
     path = Path(url)
-    return (path if path.is_absolute() else REPO / path).resolve()
+    return (path if path.is_absolute() else repo / path).resolve()
