@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
-from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type, is_author_note
+from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type, is_author_note, is_place
 from assistant.models import Answer, Citation, Source
 from assistant.retriever import Retrieval, to_source
 
@@ -180,7 +180,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     A question about China answered from passages that never mention China is the commonest
     confident wrong answer of an extractive system (embeddings rate "China" close to "Russia").
     Words capitalised only because they start a sentence are skipped, and so are nationality
-    adjectives (American, Japanese), which texts often put another way (U.S.); a name counts as used when
+    adjectives (American, Japanese; not Japan or Iran), which texts often put another way (U.S.);
+    a name counts as used when
     any part of it is in the corpus's vocabulary or its first five letters appear in a retrieved
     passage (Europe / European).
     """
@@ -190,7 +191,7 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
         if _SENTENCE_START.search(question[: match.start()]):
             continue
         word = match.group()
-        if _DEMONYM.search(word):
+        if _DEMONYM.search(word) and not is_place(word):
             continue  # "American" for a text that says "U.S.": too often a paraphrase to refuse on
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):

@@ -147,3 +147,12 @@ def test_answering_runs_the_model_on_the_question_only(corpus_assistant, monkeyp
     answer = corpus_assistant.ask(question)
     assert not answer.abstained and answer.citations
     assert encoded == [[question]]
+
+
+def test_a_country_the_corpus_never_names_is_missing_but_a_nationality_adjective_is_not(seeds_assistant):
+    from assistant.answer import missing_names
+
+    lexical = seeds_assistant.index.lexical
+    assert missing_names("How much oil did Iran sell to North Korea?", [], lexical) == ["Iran"]
+    assert missing_names("Why did Pakistan object?", [], lexical) == ["Pakistan"]
+    assert missing_names("Which American system is the Cheongung II compared to?", [], lexical) == []
