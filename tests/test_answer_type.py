@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import expected_type, has_answer_of_type, is_author_note, is_place
+from assistant.answer_type import expected_type, has_answer_of_type, is_author_note, is_nationality, is_place
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,11 @@ from assistant.answer_type import expected_type, has_answer_of_type, is_author_n
         ("When exactly does it take effect?", "exact date"),
         ("When did the summit take place?", "date"),
         ("What is the name of the national security advisor?", "person"),
-        ("In which Russian region are the troops deployed?", "place"),
+        ("In which Russian region are the troops deployed?", "local place"),
+        ("Which city hosted the summit?", "local place"),
+        ("In which country was the summit held?", "place"),
+        ("Which polling organization ran the survey?", "organisation"),
+        ("What is the name of the think tank she works for?", "organisation"),
         ("Where is the institute located?", "place"),
         ("Why would arming Ukraine be disproportionate?", ""),
     ],
@@ -61,6 +65,45 @@ def test_a_place_is_a_gazetteer_name_not_in_the_question():
     assert has_answer_of_type("place", "It is a U.S. Department of Defense institute based in Hawaii.", q)
     assert not has_answer_of_type("place", "The institute publishes reports.", q)
     assert is_place("Ukraine") and is_place("Seoul") and not is_place("Lami Kim")
+
+
+def test_a_number_the_question_already_holds_is_not_an_answer():
+    q = "How many 155-mm artillery shells has South Korea supplied?"
+    assert not has_answer_of_type("number", "South Korea has supplied Ukraine with 155-mm artillery shells.", q)
+    assert has_answer_of_type("number", "South Korea has supplied 500,000 of its 155-mm shells.", q)
+    assert not has_answer_of_type("amount of money", "It pays $2,000 a month.", "Why does it pay $2,000 a month?")
+
+
+def test_a_region_or_city_is_not_answered_by_a_country():
+    q = "In which Russian region are the North Korean troops deployed?"
+    assert not has_answer_of_type("local place", "The troops were sent to Russia and may fight in Ukraine.", q)
+    assert has_answer_of_type("local place", "The troops were sent to Kursk, near the border with Ukraine.", q)
+
+
+def test_an_organisation_is_a_name_that_is_not_a_place_or_a_nationality():
+    q = "Which polling organization carried out the survey?"
+    assert not has_answer_of_type("organisation", "In a recent poll, only 13 percent supported it.", q)
+    assert not has_answer_of_type("organisation", "In a recent poll, most South Koreans and Americans opposed it.", q)
+    assert has_answer_of_type("organisation", "In a recent Gallup Korea poll, only 13 percent supported it.", q)
+    assert has_answer_of_type("organisation", "A poll by the KINU found that 82 percent opposed it.", q)
+
+
+@pytest.mark.parametrize(
+    ("word", "nationality"),
+    [
+        ("Korean", True),
+        ("Russian", True),
+        ("Ukrainian", True),
+        ("Chinese", True),
+        ("American", True),
+        ("Sullivan", False),
+        ("Morgan", False),
+        ("Korea", False),
+        ("Japan", False),
+    ],
+)
+def test_nationality_adjectives_are_told_from_names_that_end_alike(word, nationality):
+    assert is_nationality(word) is nationality
 
 
 @pytest.mark.parametrize(

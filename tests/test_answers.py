@@ -8,6 +8,7 @@ from assistant.chain import QuestionError
 from assistant.evaluate import answer_questions, read_corpus
 from assistant.metrics import score_run
 from tests.conftest import (
+    CONFIRM_QUESTIONS,
     EXTRA_QUESTIONS,
     HOLDOUT_QUESTIONS,
     LAMI_KIM,
@@ -17,8 +18,10 @@ from tests.conftest import (
     load_questions,
 )
 
-QUESTION_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS, HOLDOUT_QUESTIONS]
-CALIBRATED_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS]  # the holdout set's numbers are reported, not yet met
+QUESTION_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS, HOLDOUT_QUESTIONS, CONFIRM_QUESTIONS]
+# The holdout and confirm sets were written blind, to check the calibration on questions it never
+# saw; their numbers are reported in docs/benchmarks.md and do not meet the targets yet.
+CALIBRATED_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS]
 
 
 def assert_quotes_exact(records, corpus):
@@ -84,7 +87,15 @@ def test_two_articles_answer_grouped_by_article(corpus_assistant):
 
 
 @pytest.mark.parametrize(
-    "question", ["What is the GDP of South Korea?", "How many troops has China sent to fight for Russia?"]
+    "question",
+    [
+        "What is the GDP of South Korea?",
+        "How many troops has China sent to fight for Russia?",
+        # near misses: the passages found have a number, a country, a poll, but not the one asked for
+        "How many 155-mm artillery shells has South Korea supplied to Ukraine via the United States?",
+        "In which Russian region are the North Korean troops deployed?",
+        "Which polling organization carried out the survey showing most South Koreans oppose arming Ukraine?",
+    ],
 )
 def test_unanswerable_questions_are_refused_with_closest_passages(corpus_assistant, question):
     answer = corpus_assistant.ask(question)
@@ -156,3 +167,53 @@ def test_a_country_the_corpus_never_names_is_missing_but_a_nationality_adjective
     assert missing_names("How much oil did Iran sell to North Korea?", [], lexical) == ["Iran"]
     assert missing_names("Why did Pakistan object?", [], lexical) == ["Pakistan"]
     assert missing_names("Which American system is the Cheongung II compared to?", [], lexical) == []
+
+
+def test_a_why_question_quotes_the_reason_that_follows_the_claim(seeds_assistant):
+    answer = seeds_assistant.ask(
+        "Why does the author argue that arming Ukraine directly may not be a proportional response?"
+    )
+    quotes = [c.quote for c in answer.citations]
+    claim = next(i for i, q in enumerate(quotes) if "proportional response" in q)
+    assert "does not directly target South Korean lives" in quotes[claim + 1]
+    assert answer.citations[claim + 1].start > answer.citations[claim].end
+
+
+SPEECH = """My fellow citizens, tonight I want to talk about the bridges we build.
+I have asked Congress for forty billion dollars to repair bridges in every state. My plan puts
+welders and engineers to work, and I will sign it the day it reaches my desk.
+
+I also want to speak about schools. I believe every child deserves a classroom with clean air,
+and my budget triples the money for school repairs.
+"""
+
+REPORT = """Analysts at the institute reviewed the national budget for bridges this year.
+The budget asks Congress for forty billion dollars to repair bridges in every state. The plan
+puts welders and engineers to work, according to the transport ministry.
+
+The review also covers schools. The budget triples the money for school repairs, and the
+ministry expects classrooms with clean air in every district.
+"""
+
+
+def _one_article_assistant(tmp_path, embedder, body: str, author: str):
+    from tests.conftest import _assistant_over
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "remarks.md").write_text(f"---\ntitle: Remarks on bridges\nauthor: '{author}'\n---\n\n{body}")
+    return _assistant_over(folder, tmp_path / "index", embedder)
+
+
+def test_a_speaker_a_first_person_text_never_names_is_not_a_missing_name(tmp_path, embedder):
+    """A transcript does not name who speaks: "What did President Obama say…" is answered from it."""
+    speech = _one_article_assistant(tmp_path, embedder, SPEECH, author="")
+    answer = speech.ask("How much money did President Obama ask Congress for to repair bridges?")
+    assert not answer.abstained, answer.text
+    assert any("forty billion dollars" in c.quote for c in answer.citations)
+
+
+def test_a_name_missing_from_a_third_person_article_is_still_refused(tmp_path, embedder):
+    report = _one_article_assistant(tmp_path, embedder, REPORT, author="Jane Roe")
+    answer = report.ask("How much money did President Obama ask Congress for to repair bridges?")
+    assert answer.abstained and "Obama" in answer.text
