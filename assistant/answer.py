@@ -91,8 +91,8 @@ class ExtractiveAnswerer:
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
         chosen = self.choose(scored)
-        if _WHY_Q.search(question):
-            chosen = with_reasons(chosen, self.max_quotes)
+        if _WHY_Q.search(question) or retrieval.query != question:
+            chosen = with_next(chosen, self.max_quotes)
         if kind:
             chosen = self.typed(kind, scored, chosen, retrieval.query)
             if not chosen:
@@ -191,10 +191,12 @@ class ExtractiveAnswerer:
 _WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
 
 
-def with_reasons(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """For a "why" question, each of the two best sentences with the sentence that follows it in its
-    paragraph: writers state a claim, then give the reason ("…not a proportional response. Russia's
-    invitation … does not directly target South Korean lives.")."""
+def with_next(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
+    """Each of the two best sentences with the sentence that follows it in its paragraph, for a
+    "why" question and for a follow-up. Writers state a claim, then give the reason ("…not a
+    proportional response. Russia's invitation … does not directly target South Korean lives.");
+    and a follow-up ("And if Moscow refuses?") asks for the next step of what the earlier question
+    found, which the search text (both questions) ranks below the sentence that answered it."""
     out = list(chosen)
     for sent in chosen[:2]:
         after = next_sentence(sent)
@@ -219,6 +221,7 @@ _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*[A-Za-z]")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*$")
 
 
+_COMPASS = frozenset(["Western", "Eastern", "Northern", "Southern", "West", "East", "North", "South"])
 _TITLE_BEFORE = re.compile(
     r"\b(President|Prime Minister|Chancellor|Premier|Senator|Governor|Minister|Secretary|Ambassador|General|"
     r"Mr|Mrs|Ms|Dr)\.?\s+$"
@@ -255,8 +258,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
         if _SENTENCE_START.search(question[: match.start()]):
             continue
         word = match.group()
-        if is_nationality(word):
-            continue  # "American" for a text that says "U.S.": too often a paraphrase to refuse on
+        if is_nationality(word) or word in _COMPASS:
+            continue  # "American", "Western" for a text that says "U.S.": too often a paraphrase to refuse on
         if anonymous_speaker and (_TITLE_BEFORE.search(question[: match.start()]) or not is_place(word)):
             continue  # a person ("President Obama", not the city of Obama) may be the unnamed speaker
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]

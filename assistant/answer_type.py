@@ -105,8 +105,8 @@ _AUTHOR_Q = re.compile(
 )
 _NUMBER_Q = re.compile(
     r"\b(how (many|much|large|big|long|far|old|often)|what (percentage|share|proportion|number|amount|sum|price|"
-    r"value|cost|size)|how many)\b|\bwhat (is|was|are|were) the (\w+ )?(number|amount|sum|price|value|cost|size|"
-    r"budget|range|distance|percentage|share)\b",
+    r"value|cost|size)|how many)\b|\bwhat (is|was|are|were) (the|[\w ]+?[’']s) (\w+ ){0,2}"
+    r"(number|amount|sum|price|value|cost|size|budget|range|distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b",
     re.IGNORECASE,
 )
 _MONEY_Q = re.compile(
@@ -116,7 +116,7 @@ _MONEY_Q = re.compile(
 )
 _DISTANCE_Q = re.compile(r"\b(range|how far|distance)\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b", re.IGNORECASE)
-_EXACT_DATE_Q = re.compile(r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day)\b", re.IGNORECASE)
+_EXACT_DATE_Q = re.compile(r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b", re.IGNORECASE)
 _PERSON_Q = re.compile(r"^\s*who\b|\bwhat is the name of\b|\bwhich (person|official|leader|minister)\b", re.IGNORECASE)
 _PLACE_Q = re.compile(
     r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
@@ -136,7 +136,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"[$€£¥₩]\s?\d|\b\d[\d,.]*\s?(dollars|euros|pounds|yen|yuan|won|rubles|roubles|USD|EUR|GBP)\b|"
+    r"[$€£¥₩]\s?\d(?:[\d,.]*\d)?|\b\d[\d,.]*\s?(dollars|euros|pounds|yen|yuan|won|rubles|roubles|USD|EUR|GBP)\b|"
     r"\b(dollars|euros|pounds sterling|yuan|rubles|roubles)\b",
     re.IGNORECASE,
 )

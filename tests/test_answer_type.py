@@ -17,6 +17,9 @@ from assistant.answer_type import expected_type, has_answer_of_type, is_author_n
         ("How large is Japan's defense budget?", "amount of money"),
         ("What is the range of the Cheongung II missile?", "distance"),
         ("How many soldiers have died?", "number"),
+        ("What is President Yoon's current approval rating?", "number"),
+        ("In what year was the armistice signed?", "exact date"),
+        ("What is the purpose of the budget?", ""),
         ("On what date was the treaty signed?", "exact date"),
         ("When exactly does it take effect?", "exact date"),
         ("When did the summit take place?", "date"),
@@ -72,6 +75,9 @@ def test_a_number_the_question_already_holds_is_not_an_answer():
     assert not has_answer_of_type("number", "South Korea has supplied Ukraine with 155-mm artillery shells.", q)
     assert has_answer_of_type("number", "South Korea has supplied 500,000 of its 155-mm shells.", q)
     assert not has_answer_of_type("amount of money", "It pays $2,000 a month.", "Why does it pay $2,000 a month?")
+    q = "What did it give last year, before the $394 million given this year?"
+    assert not has_answer_of_type("amount of money", "Contributions total $394 million so far this year.", q)
+    assert has_answer_of_type("amount of money", "Last year it gave $250 million.", q)
 
 
 def test_a_region_or_city_is_not_answered_by_a_country():

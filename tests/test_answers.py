@@ -205,6 +205,15 @@ def _one_article_assistant(tmp_path, embedder, body: str, author: str):
     return _assistant_over(folder, tmp_path / "index", embedder)
 
 
+def test_a_follow_up_also_quotes_the_next_step_after_what_the_earlier_question_found(seeds_assistant):
+    earlier = "Can President Yoon change the Foreign Trade Act on his own?"
+    answer = seeds_assistant.ask("Whose support would he need then?", history=[earlier])
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    found = next(i for i, q in enumerate(quotes) if "does not have the authority" in q)
+    assert "would require National Assembly support" in quotes[found + 1]
+
+
 def test_a_speaker_a_first_person_text_never_names_is_not_a_missing_name(tmp_path, embedder):
     """A transcript does not name who speaks: "What did President Obama say…" is answered from it."""
     speech = _one_article_assistant(tmp_path, embedder, SPEECH, author="")
