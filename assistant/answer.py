@@ -48,7 +48,7 @@ class Calibration:
     min_confidence: float = 0.45
     unknown_penalty: float = 0.5
     meaning_weight: float = 0.6  # sentence score = weight * cosine + (1 - weight) * overlap
-    keep_ratio: float = 0.8  # quote sentences scoring at least this share of the best
+    keep_ratio: float = 0.75  # quote sentences scoring at least this share of the best
     min_keep: float = 0.35
     typed_focus: float = 0.9  # a typed answer's sentence needs this share of the best overlap
 
