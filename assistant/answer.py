@@ -81,13 +81,16 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
         scored = self.score_sentences(retrieval)
+        kind = expected_type(question)
+        if kind != "author" and not _ABOUT_AUTHOR.search(question):
+            # an author's note answers questions about the author; "Lami Kim's plan" is about her argument
+            scored = [s for s in scored if not is_author_note(s.text)]
         if not scored or self.confidence(retrieval, scored).value < self.calibration.min_confidence:
             return refusal(question, retrieval)
         missing = missing_names(question, retrieval.sources, self.index.lexical)
         if missing:
             reason = f"{REFUSAL} None of the passages found mentions {', '.join(missing)}."
             return refusal(question, retrieval, reason)
-        kind = expected_type(question)
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
         chosen = self.choose(scored)
@@ -188,6 +191,7 @@ class ExtractiveAnswerer:
         return chosen
 
 
+_ABOUT_AUTHOR = re.compile(r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at))\b|^\s*who is\b", re.I)
 _WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
 
 

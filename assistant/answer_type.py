@@ -104,9 +104,10 @@ _AUTHOR_Q = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_Q = re.compile(
-    r"\b(how (many|much|large|big|long|far|old|often)|what (percentage|share|proportion|number|amount|sum|price|"
-    r"value|cost|size)|how many)\b|\bwhat (is|was|are|were) (the|[\w ]+?[’']s) (\w+ ){0,2}"
-    r"(number|amount|sum|price|value|cost|size|budget|range|distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b",
+    r"\b(how (many|much|large|big|long|old|often)|how far (is|are|was|were|can|could|does|do|away)|"
+    r"what (percentage|share|proportion|number|amount|sum|price|value|cost|size)|how many)\b|"
+    r"\bwhat (is|was|are|were) (the|[\w ]+?[’']s) (\w+ ){0,2}(number|amount|sum|price|value|cost|size|budget|range|"
+    r"distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b",
     re.IGNORECASE,
 )
 _MONEY_Q = re.compile(
@@ -114,9 +115,18 @@ _MONEY_Q = re.compile(
     r"contribut\w*|salary|salaries|revenue|money|sales|invest\w*|compensat\w*)\b",
     re.IGNORECASE,
 )
-_DISTANCE_Q = re.compile(r"\b(range|how far|distance)\b", re.IGNORECASE)
-_DATE_Q = re.compile(r"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b", re.IGNORECASE)
-_EXACT_DATE_Q = re.compile(r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b", re.IGNORECASE)
+# "how far is / can", not "how far Seoul shifts its support"
+_DISTANCE_Q = re.compile(r"\b(range|distance)\b|\bhow far (is|are|was|were|can|could|does|do|away)\b", re.IGNORECASE)
+_DATE_Q = re.compile(
+    r"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|"
+    r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b",
+    re.IGNORECASE,
+)
+_EXACT_DATE_Q = re.compile(
+    r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|\b(what|which) (is|was|are|were) the "
+    r"(\w+ )?(date|year|day)s?\b",
+    re.IGNORECASE,
+)
 _PERSON_Q = re.compile(r"^\s*who\b|\bwhat is the name of\b|\bwhich (person|official|leader|minister)\b", re.IGNORECASE)
 _PLACE_Q = re.compile(
     r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
@@ -125,10 +135,12 @@ _PLACE_Q = re.compile(
 # "Which region / city": a country or a continent does not answer it.
 _LOCAL_PLACE_Q = re.compile(r"\b(which|what) (\w+ )?(region|city|province|town|area|oblast|district)\b", re.I)
 _ORGANISATION_Q = re.compile(
-    r"\b(which|what|name of the) (\w+ )?(organi[sz]ation|agency|institute|institution|"
+    r"\b(which|what|name of the) ([\w-]+ ){0,3}(organi[sz]ation|agency|institute|institution|"
     r"company|firm|outlet|newspaper|pollster|think tank|university)\b",
     re.IGNORECASE,
 )
+# "Which howitzer model": a product's name, not a description of one.
+_MODEL_Q = re.compile(r"\b(which|what|name of the) ([\w-]+ ){0,3}(model|variant|brand)s?\b", re.IGNORECASE)
 
 _NUMBER = re.compile(
     r"\d(?:[\d,.]*\d)?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
@@ -159,14 +171,16 @@ _AUTHOR_NOTE = re.compile(
 
 
 def expected_type(question: str) -> str:
-    """The kind of answer asked for: author, date, exact date, person, organisation, local place,
-    place, money, distance, number or ''."""
+    """The kind of answer asked for: author, date, exact date, person, organisation, model name,
+    local place, place, money, distance, number or ''."""
     if _AUTHOR_Q.search(question):
         return "author"
     if _DATE_Q.search(question):
         return "exact date" if _EXACT_DATE_Q.search(question) else "date"
     if _ORGANISATION_Q.search(question):
         return "organisation"
+    if _MODEL_Q.search(question):
+        return "model name"
     if _PERSON_Q.search(question):
         return "person"
     if _LOCAL_PLACE_Q.search(question):
@@ -187,7 +201,7 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
         return any(not _in_question(m.group(), question) for m in _PATTERNS[kind].finditer(text))
     if kind == "person":
         return any(_new_name(name, question) for name in _CAPITALISED_RUN.findall(text))
-    if kind == "organisation":
+    if kind in ("organisation", "model name"):
         return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
     if kind == "local place":
         return any(not _asked(n, question) and is_place(n) and not is_country(n) for n in _CAPITALISED.findall(text))

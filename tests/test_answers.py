@@ -95,6 +95,9 @@ def test_two_articles_answer_grouped_by_article(corpus_assistant):
         "How many 155-mm artillery shells has South Korea supplied to Ukraine via the United States?",
         "In which Russian region are the North Korean troops deployed?",
         "Which polling organization carried out the survey showing most South Koreans oppose arming Ukraine?",
+        "What's the name of the South Korean intelligence agency behind the estimate of Russian payments?",
+        "Which self-propelled howitzer model would South Korea provide?",
+        "What were the exact dates of the NATO 75th anniversary summit in Washington?",
     ],
 )
 def test_unanswerable_questions_are_refused_with_closest_passages(corpus_assistant, question):
@@ -203,6 +206,17 @@ def _one_article_assistant(tmp_path, embedder, body: str, author: str):
     folder.mkdir()
     (folder / "remarks.md").write_text(f"---\ntitle: Remarks on bridges\nauthor: '{author}'\n---\n\n{body}")
     return _assistant_over(folder, tmp_path / "index", embedder)
+
+
+def test_an_authors_note_is_quoted_only_for_questions_about_the_author(seeds_assistant):
+    from assistant.answer_type import is_author_note
+
+    about_her_argument = seeds_assistant.ask(
+        "What is the opening move in Lami Kim's graduated set of responses to Russia?"
+    )
+    assert not any(is_author_note(c.quote) for c in about_her_argument.citations)
+    about_her = seeds_assistant.ask("Who wrote the article about North Korean troops fighting in Ukraine?")
+    assert any(is_author_note(c.quote) and "Lami Kim" in c.quote for c in about_her.citations)
 
 
 def test_a_follow_up_also_quotes_the_next_step_after_what_the_earlier_question_found(seeds_assistant):
