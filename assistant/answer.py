@@ -94,6 +94,8 @@ class ExtractiveAnswerer:
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
         chosen = self.choose(scored)
+        if not chosen:  # no sentence scores even min_keep: nothing worth quoting
+            return refusal(question, retrieval)
         if _WHY_Q.search(question) or retrieval.query != question:
             chosen = with_next(chosen, self.max_quotes)
         if kind:
