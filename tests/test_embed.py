@@ -29,3 +29,23 @@ def test_repeated_texts_are_encoded_once_and_counted_in_progress(embedder, monke
     assert sum(done) == len(texts)
     assert np.allclose(vectors[0], vectors[2]) and np.allclose(vectors[0], vectors[3])
     assert not np.allclose(vectors[0], vectors[1])
+
+
+def test_a_question_is_encoded_on_one_thread_and_a_corpus_on_all(embedder, monkeypatch):
+    """One thread for tiny inputs removes the latency tail on 2 cores; bulk indexing keeps both."""
+    import torch
+
+    threads: list[int] = []
+    real = embedder._model.encode
+
+    def recording(sentences, **kwargs):
+        threads.append(torch.get_num_threads())
+        return real(sentences, **kwargs)
+
+    monkeypatch.setattr(embedder._model, "encode", recording)
+    before = torch.get_num_threads()
+    embedder.embed_one("How much is Russia expected to pay per soldier?")
+    embedder.embed([f"Sentence number {i} about the budget." for i in range(40)])
+    assert threads[0] == 1
+    assert threads[1:] and all(n == before for n in threads[1:])
+    assert torch.get_num_threads() == before
