@@ -70,10 +70,10 @@ def datasets(shared: Path) -> list[Dataset]:
     ]
     data = REPO / "tests" / "data"
     out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
-    # Written blind (by someone who never saw the answerer's rules). holdout checked session 2's
-    # rules and has been development data since; confirm checks session 3's and must stay unseen.
-    out.append(Dataset("seeds+holdout", shared / "seeds", data / "holdout_questions.jsonl"))
-    out.append(Dataset("seeds+confirm", shared / "seeds", data / "confirm_questions.jsonl"))
+    # Written blind, one set per round of changes to the answerer, each scored once when its
+    # round ended and development data after (docs/answering.md); final is the newest.
+    for name in ("holdout", "confirm", "verify", "final"):
+        out.append(Dataset(f"seeds+{name}", shared / "seeds", data / f"{name}_questions.jsonl"))
     return out
 
 

@@ -18,6 +18,8 @@ SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
 EXTRA_QUESTIONS = REPO / "tests" / "data" / "extra_questions.jsonl"
 HOLDOUT_QUESTIONS = REPO / "tests" / "data" / "holdout_questions.jsonl"
 CONFIRM_QUESTIONS = REPO / "tests" / "data" / "confirm_questions.jsonl"
+VERIFY_QUESTIONS = REPO / "tests" / "data" / "verify_questions.jsonl"
+FINAL_QUESTIONS = REPO / "tests" / "data" / "final_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 
