@@ -40,13 +40,12 @@ QUESTION_WORDS = frozenset(_STEMMER.stemWords(sorted(FUNCTION_WORDS)))
 class Calibration:
     """The refuse/answer decision and quote selection, fitted on the development questions.
 
-    confidence = best sentence cosine + coverage - unknown_penalty * unknown share, where coverage
-    is the IDF-weighted share of the question's words found in the best passage and unknown share
-    the IDF-weighted share of its words the corpus never uses. See docs/answering.md.
+    confidence = best sentence cosine + coverage, where coverage is the IDF-weighted share of the
+    question's words found in the best passage (words the corpus never uses count as not found).
+    See docs/answering.md.
     """
 
-    min_confidence: float = 0.45
-    unknown_penalty: float = 0.5
+    min_confidence: float = 0.55
     meaning_weight: float = 0.6  # sentence score = weight * cosine + (1 - weight) * overlap
     keep_ratio: float = 0.75  # quote sentences scoring at least this share of the best
     min_keep: float = 0.35
@@ -57,7 +56,6 @@ class Calibration:
 class Confidence:
     cosine: float
     coverage: float
-    unknown: float
     value: float
 
 
@@ -144,13 +142,10 @@ class ExtractiveAnswerer:
         stats = self.index.lexical.term_stats(retrieval.query)
         weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
         total = sum(weights.values()) or 1.0
-        known = {t for t, k in zip(stats.terms, stats.known, strict=True) if k}
         passage = _stems(scored[0].source.text)
         coverage = sum(w for t, w in weights.items() if t in passage) / total
-        unknown = sum(w for t, w in weights.items() if t not in known) / total
         cosine = max(s.cosine for s in scored)
-        value = cosine + coverage - self.calibration.unknown_penalty * unknown
-        return Confidence(cosine, coverage, unknown, value)
+        return Confidence(cosine, coverage, cosine + coverage)
 
     def score_sentences(self, retrieval: Retrieval) -> list[ScoredSentence]:
         candidates: list[tuple[Source, int, int, str]] = []
