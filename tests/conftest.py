@@ -20,6 +20,7 @@ HOLDOUT_QUESTIONS = REPO / "tests" / "data" / "holdout_questions.jsonl"
 CONFIRM_QUESTIONS = REPO / "tests" / "data" / "confirm_questions.jsonl"
 VERIFY_QUESTIONS = REPO / "tests" / "data" / "verify_questions.jsonl"
 FINAL_QUESTIONS = REPO / "tests" / "data" / "final_questions.jsonl"
+CHECK_QUESTIONS = REPO / "tests" / "data" / "check_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 
