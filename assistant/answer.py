@@ -102,19 +102,21 @@ class ExtractiveAnswerer:
                 return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
         return compose(question, retrieval, chosen)
 
-    def typed(self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str):
+    def typed(
+        self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str
+    ) -> list[ScoredSentence]:
         """For a typed question, the strong sentences that hold an answer of that type *and* are about
         the question's specifics (a dollar figure in a sentence about something else does not say
         what Poland paid), drawn from every strong sentence, not only the best few: the one with
-        the number may rank fifth. ``query`` includes an earlier question the follow-up leans on,
-        so "he" in "whose support would he need" does not make Yoon an answer."""
+        the number may rank fifth. ``query`` includes the earlier question a follow-up leans on,
+        so a name or number from that question is not taken for the answer."""
         c = self.calibration
         floor = max(scored[0].score * c.keep_ratio, c.min_keep)
         focus = c.typed_focus * max(s.overlap for s in chosen)
         fits = [s for s in scored if s.score >= floor and has_answer_of_type(kind, s.text, query)]
         if not any(s.overlap >= focus for s in fits):
             return []
-        return self.choose(fits, best=scored[0].score) if fits else []
+        return self.choose(fits, best=scored[0].score)
 
     def author_answer(self, question: str, retrieval: Retrieval, scored: list[ScoredSentence]) -> Answer:
         """Who wrote it: the byline or author's note of the article the question is about.
