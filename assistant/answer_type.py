@@ -117,16 +117,9 @@ _MONEY_Q = re.compile(
 )
 # "how far is / can", not "how far Seoul shifts its support"
 _DISTANCE_Q = re.compile(r"\b(range|distance)\b|\bhow far (is|are|was|were|can|could|does|do|away)\b", re.IGNORECASE)
-_DATE_Q = re.compile(
-    r"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|"
-    r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b",
-    re.IGNORECASE,
-)
-_EXACT_DATE_Q = re.compile(
-    r"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|\b(what|which) (is|was|are|were) the "
-    r"(\w+ )?(date|year|day)s?\b",
-    re.IGNORECASE,
-)
+_THE_DATE = r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b"  # "what were the exact dates"
+_DATE_Q = re.compile(rf"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|{_THE_DATE}", re.I)
+_EXACT_DATE_Q = re.compile(rf"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|{_THE_DATE}", re.I)
 _PERSON_Q = re.compile(r"^\s*who\b|\bwhat is the name of\b|\bwhich (person|official|leader|minister)\b", re.IGNORECASE)
 _PLACE_Q = re.compile(
     r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
