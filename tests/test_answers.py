@@ -15,6 +15,7 @@ from tests.conftest import (
     HOLDOUT_QUESTIONS,
     LAMI_KIM,
     REPO,
+    SEALED_QUESTIONS,
     SEED_QUESTIONS,
     SEEDS,
     VERIFY_QUESTIONS,
@@ -29,8 +30,9 @@ QUESTION_SETS = [
     VERIFY_QUESTIONS,
     FINAL_QUESTIONS,
     CHECK_QUESTIONS,
+    SEALED_QUESTIONS,
 ]
-# The holdout, confirm, verify, final and check sets were written blind, to check each round of changes
+# The holdout, confirm, verify, final, check and sealed sets were written blind, to check each round of changes
 # on questions it never saw; their numbers are reported in docs/benchmarks.md and docs/answering.md
 # and do not meet the targets yet.
 CALIBRATED_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS]
@@ -252,3 +254,43 @@ def test_a_name_missing_from_a_third_person_article_is_still_refused(tmp_path, e
     report = _one_article_assistant(tmp_path, embedder, REPORT, author="Jane Roe")
     answer = report.ask("How much money did President Obama ask Congress for to repair bridges?")
     assert answer.abstained and "Obama" in answer.text
+
+
+def test_a_country_named_another_way_is_not_a_missing_name(seeds_assistant):
+    """The article says "U.K." and "U.S. Department of Defense"; Britain, London and the Pentagon are
+    the same governments, so the questions are answered, not refused for a missing name."""
+    for question, quoted in [
+        ("What did Britain's depleted reserves mean for its readiness?", "U.K.’s military readiness"),
+        ("Does the troops article reflect official Pentagon policy?", "U.S. Department of Defense"),
+    ]:
+        answer = seeds_assistant.ask(question)
+        assert not answer.abstained, answer.text
+        assert any(quoted in c.quote for c in answer.citations), answer.text
+
+
+def test_a_capital_standing_for_its_government_counts_as_the_countrys_name(seeds_assistant):
+    """ "Pyongyang" in the question finds the sentence that says "North Korea"."""
+    answer = seeds_assistant.ask("What could Pyongyang spend the Russian payments on?")
+    assert any("allocate funds toward enhancing its military capabilities" in c.quote for c in answer.citations)
+
+
+def test_what_someone_said_is_refused_when_no_quote_names_them(seeds_assistant):
+    answer = seeds_assistant.ask(
+        "What did Japan's prime minister say about North Korea-Russia ties at the NATO summit?"
+    )
+    assert answer.abstained and "Japan's prime minister" in answer.text
+
+
+def test_what_a_writer_of_the_corpus_says_is_answered_from_her_article(seeds_assistant):
+    """Lami Kim wrote the article, so none of its sentences names her as the one speaking."""
+    answer = seeds_assistant.ask(
+        "If Seoul's goal in arming Ukraine is deterrence, what does Lami Kim say remains unanswered?"
+    )
+    assert not answer.abstained, answer.text
+
+
+def test_what_an_unnamed_first_person_speaker_said_is_answered(tmp_path, embedder):
+    speech = _one_article_assistant(tmp_path, embedder, SPEECH, author="")
+    answer = speech.ask("What did President Obama say about school repairs?")
+    assert not answer.abstained, answer.text
+    assert any("triples the money for school repairs" in c.quote for c in answer.citations)
