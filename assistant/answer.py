@@ -51,6 +51,7 @@ class Calibration:
     keep_ratio: float = 0.75  # quote sentences scoring at least this share of the best
     min_keep: float = 0.35
     typed_focus: float = 0.9  # a typed answer's sentence needs this share of the best overlap
+    passage_prior: float = 0.3  # added to a sentence's score for its passage's rank: all of it for the first
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class ExtractiveAnswerer:
             return refusal(question, retrieval, reason)
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
-        chosen = self.choose(scored)
+        chosen = self.across_articles(scored) if _ACROSS_ARTICLES.search(question) else self.choose(scored)
         if not chosen:  # no sentence scores even min_keep: nothing worth quoting
             return refusal(question, retrieval)
         if _WHY_Q.search(question) or retrieval.query != question:
@@ -154,15 +155,21 @@ class ExtractiveAnswerer:
         return Confidence(cosine, coverage, cosine + coverage)
 
     def score_sentences(self, retrieval: Retrieval) -> list[ScoredSentence]:
-        candidates: list[tuple[Source, int, int, str]] = []
+        """Each sentence of the top passages, scored by meaning and by the question's words it holds,
+        plus a prior for its passage's rank: retrieval judged the passage with its neighbours and
+        both kinds of match, so of two sentences equally close to the question the one in the best
+        passage is the likelier answer (measured: docs/answering.md, round 6)."""
+        candidates: list[tuple[Source, int, int, str, float]] = []
         vectors: list[np.ndarray | None] = []
         snap = self.index.lexical.snapshot()
-        for source in retrieval.sources[: self.passages]:
+        c = self.calibration
+        for rank, source in enumerate(retrieval.sources[: self.passages]):
             stored = snap.sentence_vectors(source.passage_id)
+            prior = c.passage_prior * (1 - rank / self.passages)
             for j, (s, e) in enumerate(source.sentences or [(source.start, source.end)]):
                 text = source.text[s - source.start : e - source.start]
                 if len(text.split()) >= 3:
-                    candidates.append((source, s, e, text))
+                    candidates.append((source, s, e, text, prior))
                     vectors.append(stored[j] if stored is not None and j < len(stored) else None)
         if not candidates:
             return []
@@ -172,13 +179,27 @@ class ExtractiveAnswerer:
                 vectors[i] = v
         cosines = np.stack(vectors) @ retrieval.vector
         weights = _query_weights(self.index.lexical.term_stats(retrieval.query))
-        w = self.calibration.meaning_weight
+        w = c.meaning_weight
         out = []
-        for (source, s, e, text), cos in zip(candidates, cosines, strict=True):
+        for (source, s, e, text, prior), cos in zip(candidates, cosines, strict=True):
             overlap = _overlap(weights, retrieval.query, text)
-            out.append(ScoredSentence(source, s, e, text, float(cos), overlap, w * float(cos) + (1 - w) * overlap))
+            score = w * float(cos) + (1 - w) * overlap + prior
+            out.append(ScoredSentence(source, s, e, text, float(cos), overlap, score))
         out.sort(key=lambda x: -x.score)
         return out
+
+    def across_articles(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """For "what does each article say …": up to three sentences from each of the two best
+        articles, each measured against its own article's best, so one source's stronger wording
+        does not crowd the other out of the comparison."""
+        by_article: dict[str, list[ScoredSentence]] = {}
+        for sent in scored:
+            by_article.setdefault(sent.source.article_id, []).append(sent)
+        per_article = max(self.max_quotes - 1, 1)
+        chosen = []
+        for sentences in list(by_article.values())[:2]:
+            chosen += self.choose(sentences)[:per_article]
+        return chosen
 
     def choose(self, scored: list[ScoredSentence], best: float | None = None) -> list[ScoredSentence]:
         """The best sentence, and those close to it, without repeats."""
@@ -195,6 +216,12 @@ class ExtractiveAnswerer:
 
 
 _ABOUT_AUTHOR = re.compile(r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at))\b|^\s*who is\b", re.I)
+# A comparison: the answer must quote every source, not the one that matches best.
+_ACROSS_ARTICLES = re.compile(
+    r"\b(both|each) (of the (two )?)?(articles?|pieces?|authors?|op-eds?|commentar(y|ies))\b|"
+    r"\b(the|these) two (articles|pieces|authors|op-eds)\b|\bcompar\w+ the (articles|pieces|two)\b",
+    re.IGNORECASE,
+)
 _WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
 
 

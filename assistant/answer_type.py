@@ -173,6 +173,7 @@ _EXACT_DATE = re.compile(
 )
 _CAPITALISED_RUN = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z]+)+)")
 _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+_FIRST_WORDS = re.compile(r"^\W*([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
 # A byline or an author's note: "By Jane Roe", "Jane Roe is a professor at …".
 _AUTHOR_NOTE = re.compile(
     r"^\s*(By\s+[A-Z][\w.’'-]+(\s+[A-Z][\w.’'-]+){1,3}\b|"
@@ -251,14 +252,14 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
         names = _CAPITALISED_RUN.findall(text)
         return any(_new_name(name, question) and name.split()[-1] not in _INSTITUTION for name in names)
     if kind == "actor":
-        names = _CAPITALISED.findall(text) + _ACRONYM.findall(text)
+        names = _capitalised(text) + _ACRONYM.findall(text)
         return any(not _asked(n, question) and not is_nationality(n.split()[-1]) for n in names)
     if kind in ("organisation", "model name"):
         return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
     if kind == "local place":
         return any(not _asked(n, question) and is_place(n) and not is_country(n) for n in _CAPITALISED.findall(text))
     if kind == "place":
-        return any(not _asked(name, question) and is_place(name) for name in _CAPITALISED.findall(text))
+        return any(not _asked(name, question) and is_place(name) for name in _capitalised(text))
     if kind == "author":
         return is_author_note(text)
     return True
@@ -303,6 +304,13 @@ def _is_money_or_share(text: str, start: int, end: int) -> bool:
 _SHARE_AFTER = re.compile(
     r"\s?(%|percent\b|per cent\b|percentage\b)|\s(million|billion|trillion)?\s?(dollars|won|euros)\b"
 )
+
+
+def _capitalised(text: str) -> list[str]:
+    """Runs of capitalised words, and a country that opens the sentence ("Russia’s invitation …"):
+    any other first word is capitalised only for starting it ("Most importantly", not the city)."""
+    first = _FIRST_WORDS.match(text)
+    return _CAPITALISED.findall(text) + ([first.group(1)] if first and is_country(first.group(1)) else [])
 
 
 def _in_question(found: str, question: str) -> bool:

@@ -91,6 +91,8 @@ def test_who_may_be_answered_by_a_country_or_an_organisation():
     q = "Who does the NATO article describe as North Korea's protector?"
     assert has_answer_of_type("actor", "It points to the emergence of Russia as a protector of North Korea.", q)
     assert has_answer_of_type("actor", "The European Union has become its protector.", q)
+    assert has_answer_of_type("actor", "Russia’s role as protector of North Korea is new.", q)
+    assert not has_answer_of_type("actor", "Most importantly, it acts as a protector of North Korea.", q)
     assert not has_answer_of_type("actor", "It describes a protector of North Korea.", q)
 
 

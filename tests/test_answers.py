@@ -294,3 +294,12 @@ def test_what_an_unnamed_first_person_speaker_said_is_answered(tmp_path, embedde
     answer = speech.ask("What did President Obama say about school repairs?")
     assert not answer.abstained, answer.text
     assert any("triples the money for school repairs" in c.quote for c in answer.citations)
+
+
+def test_a_question_about_each_article_quotes_both(seeds_assistant):
+    answer = seeds_assistant.ask(
+        "Both pieces reach back to the Korean War. In what connection does each one bring it up?"
+    )
+    assert not answer.abstained, answer.text
+    assert len({c.article_id for c in answer.citations}) == 2, answer.text
+    assert any("since the Korean War in the 1950s" in c.quote for c in answer.citations)
