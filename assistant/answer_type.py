@@ -250,10 +250,12 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
         return any(not _in_question(m.group(), question) for m in _PATTERNS[kind].finditer(text))
     if kind == "person":
         names = _CAPITALISED_RUN.findall(text)
-        return any(_new_name(name, question) and name.split()[-1] not in _INSTITUTION for name in names)
+        named = any(_new_name(name, question) and name.split()[-1] not in _INSTITUTION for name in names)
+        return named or _new_role(text, question)
     if kind == "actor":
         names = _capitalised(text) + _ACRONYM.findall(text)
-        return any(not _asked(n, question) and not is_nationality(n.split()[-1]) for n in names)
+        named = any(not _asked(n, question) and not is_nationality(n.split()[-1]) for n in names)
+        return named or _new_role(text, question)
     if kind in ("organisation", "model name"):
         return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
     if kind == "local place":
@@ -304,6 +306,20 @@ def _is_money_or_share(text: str, start: int, end: int) -> bool:
 _SHARE_AFTER = re.compile(
     r"\s?(%|percent\b|per cent\b|percentage\b)|\s(million|billion|trillion)?\s?(dollars|won|euros)\b"
 )
+
+
+# Policy writing often gives a source by office, not name: "a senior official in Yoon's office",
+# "South Korea's national security advisor", "the intelligence agency".
+_ROLE = re.compile(
+    r"\b(officials?|advis[eo]rs?|agency|agencies|ministry|ministers?|spokes(wo)?man|spokesperson|intelligence|"
+    r"lawmakers?|analysts?|experts?|diplomats?|commanders?|envoys?|ambassadors?|secretary|chief|officers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _new_role(text: str, question: str) -> bool:
+    """An office or a body (official, advisor, agency) that the question does not already name."""
+    return any(not _in_question(m.group(), question) for m in _ROLE.finditer(text))
 
 
 def _capitalised(text: str) -> list[str]:

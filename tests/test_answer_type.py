@@ -80,6 +80,15 @@ def test_a_person_is_a_name_that_is_neither_asked_about_nor_a_place():
     assert has_answer_of_type("person", "The advisor, Shin Won-sik, said so.", q)
 
 
+def test_who_may_be_answered_by_an_office_or_a_body_instead_of_a_name():
+    q = "Who is the source for the estimate of what Moscow pays Pyongyang?"
+    assert has_answer_of_type("person", "According to South Korea’s intelligence agency, it pays $2,000.", q)
+    q = "Who in the South Korean government suggested tying aid to Russia's conduct?"
+    assert has_answer_of_type("actor", "South Korea’s national security advisor has suggested it.", q)
+    q = "Which official in Yoon's office spoke of step-by-step scenarios?"
+    assert not has_answer_of_type("person", "An official in Yoon's office spoke of step-by-step scenarios.", q)
+
+
 def test_a_person_is_not_a_body_a_law_or_a_war():
     q = "Which Democratic Party lawmaker sponsored the bill?"
     assert not has_answer_of_type("person", "The Democratic Party proposed it in the National Assembly.", q)
