@@ -273,6 +273,21 @@ def speaker_unknown(sources: list[Source]) -> bool:
     return words > 0 and len(_FIRST_PERSON.findall(text)) >= 0.01 * words
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'.-]*)+")
+
+
+def _acronyms(run: str) -> set[str]:
+    """The acronyms a run of names could have, one per stretch of its words: "the U.N. Security
+    Council and North Korea" → UNSC, SC, NK, UNSCNK, …"""
+    letters = []
+    for word in run.split():
+        if word[0].isupper():
+            letters.append("".join(p[0] for p in word.split(".") if p) if "." in word.rstrip(".") else word[0])
+    return {"".join(letters[i:j]) for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)} | {
+        letters[i] for i in range(len(letters)) if len(letters[i]) > 1
+    }
+
+
 def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source], writers: str) -> bool:
     """Whether a quote names the speaker the question asks about, every word of them ("Japan's
     prime minister", not only "Japan"; "Pyongyang" may be "North Korea"). A writer of the corpus
@@ -308,12 +323,14 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     adjectives (American, Japanese; not Japan or Iran), which texts often put another way (U.S.),
     and people when the passages are an unnamed speaker's own words (speaker_unknown).
     A name counts as used when any part of it is in the corpus's vocabulary, its first five
-    letters appear in a retrieved passage (Europe / European), or a passage names the same
-    country another way (Britain, London / the U.K.; the Pentagon / the U.S.).
+    letters appear in a retrieved passage (Europe / European), a passage names the same
+    country another way (Britain, London / the U.K.; the Pentagon / the U.S.), or it is the
+    acronym of a name a passage spells out (UNSC / U.N. Security Council).
     """
     found = " ".join(f"{s.title} {s.text}" for s in sources)
     haystack = found.lower()
     countries = {country_of(m.group()) for m in _NAME.finditer(found)} - {None}
+    initials = {acronym for run in _NAME_RUN.findall(found) for acronym in _acronyms(run)}
     anonymous_speaker = speaker_unknown(sources)
     missing = []
     for match in _NAME.finditer(question):
@@ -327,8 +344,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):
             continue
-        if any(p[:5] in haystack for p in parts) or country_of(word) in countries:
-            continue  # Europe / European; Britain, London / the U.K.
+        if any(p[:5] in haystack for p in parts) or country_of(word) in countries or word in initials:
+            continue  # Europe / European; Britain, London / the U.K.; UNSC / U.N. Security Council
         if word not in missing:
             missing.append(word)
     return missing

@@ -104,7 +104,8 @@ _AUTHOR_Q = re.compile(
     r"\b(author|writer)s? of (the|this|that) (article|piece|essay|report|commentary|analysis)\b",
     re.IGNORECASE,
 )
-_NUMBER_Q = re.compile(
+_NUMBER_Q = re.compile(  # not "what effect … on how long the war lasts": a "how" the question is about
+    r"(?<!\bon )(?<!\bof )(?<!\babout )(?<!\baffect )(?<!\baffects )"
     r"\b(how (many|much|large|big|long|old|often)|how far (is|are|was|were|can|could|does|do|away)|"
     r"what (percentage|share|proportion|number|amount|sum|price|value|cost|size)|how many)\b|"
     r"\bwhat (is|was|are|were) (the|[\w ]+?[’']s) (\w+ ){0,2}(number|amount|sum|price|value|cost|size|budget|range|"
@@ -127,7 +128,9 @@ _MONEY_Q = re.compile(
 # "how far is / can", not "how far Seoul shifts its support"
 _DISTANCE_Q = re.compile(r"\b(range|distance)\b|\bhow far (is|are|was|were|can|could|does|do|away)\b", re.IGNORECASE)
 _THE_DATE = r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b"  # "what were the exact dates"
-_DATE_Q = re.compile(rf"^\s*when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|{_THE_DATE}", re.I)
+_DATE_Q = re.compile(
+    rf"^\s*when\b|[,;] (and |but )?when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|{_THE_DATE}", re.I
+)
 _EXACT_DATE_Q = re.compile(rf"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|{_THE_DATE}", re.I)
 _PERSON_Q = re.compile(
     r"^\s*who (is|was|are|were)\b|\bwhat is the name of\b|"

@@ -186,6 +186,18 @@ def test_a_country_the_corpus_never_names_is_missing_but_a_nationality_adjective
     assert missing_names("Which American system is the Cheongung II compared to?", [], lexical) == []
 
 
+def test_an_acronym_of_a_name_the_passages_spell_out_is_not_missing(seeds_assistant):
+    """The article says "U.N. Security Council"; UNSC is the same body, China is not in the corpus."""
+    from assistant.answer import missing_names
+
+    question = "How many UNSC resolutions condemning NK's missile programs does the NATO article mention?"
+    sources = seeds_assistant.retriever.retrieve(question).sources
+    assert missing_names(question, sources, seeds_assistant.index.lexical) == []
+    assert missing_names("How many UNSC resolutions did China veto?", sources, seeds_assistant.index.lexical) == [
+        "China"
+    ]
+
+
 def test_a_why_question_quotes_the_reason_that_follows_the_claim(seeds_assistant):
     answer = seeds_assistant.ask(
         "Why does the author argue that arming Ukraine directly may not be a proportional response?"
