@@ -24,7 +24,7 @@ from assistant.answer_type import (
     speaker,
 )
 from assistant.models import Answer, Citation, Source
-from assistant.places import country_mentions, country_of, is_nationality, is_place
+from assistant.places import country_mentions, country_of, is_country, is_nationality, is_place
 from assistant.retriever import Retrieval, to_source
 
 REFUSAL = "The corpus does not answer this question."
@@ -273,6 +273,15 @@ def speaker_unknown(sources: list[Source]) -> bool:
     return words > 0 and len(_FIRST_PERSON.findall(text)) >= 0.01 * words
 
 
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z]{3,}(?![\w’'])")
+
+
+def _lower_case_countries(question: str) -> list[re.Match]:
+    """Countries typed in lower case ("what drones is iran supplying"): busy people do not
+    capitalise, and a question about Iran is still not answered by passages about Russia."""
+    return [m for m in _LOWER_WORD.finditer(question) if is_country(m.group().title())]
+
+
 _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'.-]*)+")
 
 
@@ -333,18 +342,19 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     initials = {acronym for run in _NAME_RUN.findall(found) for acronym in _acronyms(run)}
     anonymous_speaker = speaker_unknown(sources)
     missing = []
-    for match in _NAME.finditer(question):
-        if _SENTENCE_START.search(question[: match.start()]):
+    for match in list(_NAME.finditer(question)) + _lower_case_countries(question):
+        if _SENTENCE_START.search(question[: match.start()]) and match.group()[:1].isupper():
             continue
         word = match.group()
-        if is_nationality(word) or word in _COMPASS:
+        name = word.title() if word.islower() else word  # a country typed in lower case
+        if is_nationality(name) or name in _COMPASS:
             continue  # "American", "Western" for a text that says "U.S.": too often a paraphrase to refuse on
-        if anonymous_speaker and (_TITLE_BEFORE.search(question[: match.start()]) or not is_place(word)):
+        if anonymous_speaker and (_TITLE_BEFORE.search(question[: match.start()]) or not is_place(name)):
             continue  # a person ("President Obama", not the city of Obama) may be the unnamed speaker
         parts = [p for p in re.split(r"[-’'.]", word.lower()) if len(p) >= 2 and p != "s"]
         if not parts or any(lexical.term_stats(p).known == (True,) for p in parts):
             continue
-        if any(p[:5] in haystack for p in parts) or country_of(word) in countries or word in initials:
+        if any(p[:5] in haystack for p in parts) or country_of(name) in countries or word in initials:
             continue  # Europe / European; Britain, London / the U.K.; UNSC / U.N. Security Council
         if word not in missing:
             missing.append(word)

@@ -118,6 +118,8 @@ _SHARE_Q = re.compile(
     r"\bapproval rating\b|\b(interest|inflation|unemployment|growth|approval) rates?\b",
     re.IGNORECASE,
 )
+# "How long": a span of time ("two-and-a-half years", "since 2022"), not any number.
+_DURATION_Q = re.compile(r"(?<!\bon )(?<!\bof )(?<!\babout )\bhow long\b", re.IGNORECASE)
 # "How many people": a head count, which a sum of money or a percentage does not give.
 _COUNT_Q = re.compile(r"\bhow many\b", re.IGNORECASE)
 _MONEY_Q = re.compile(
@@ -208,7 +210,7 @@ def speaker(question: str) -> str:
 
 def expected_type(question: str) -> str:
     """The kind of answer asked for: author, date, exact date, organisation, model name, person,
-    actor (a person, a country or an organisation), local place, place, percentage, money, distance, count
+    actor (a person, a country or an organisation), local place, place, percentage, duration, money, distance, count
     ("how many"), number or ''."""
     if _AUTHOR_Q.search(question):
         return "author"
@@ -228,6 +230,8 @@ def expected_type(question: str) -> str:
         return "place"
     if _SHARE_Q.search(question):
         return "percentage"
+    if _DURATION_Q.search(question):
+        return "duration"
     if _NUMBER_Q.search(question):
         if _DISTANCE_Q.search(question):
             return "distance"
@@ -249,6 +253,8 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
             and not _is_money_or_share(text, m.start(), m.end())
             for m in _NUMBER.finditer(text)
         )
+    if kind == "duration" and _SINCE.search(text):
+        return True  # "since the Korean War in the 1950s", however much of it the question repeats
     if kind in _PATTERNS:
         return any(not _in_question(m.group(), question) for m in _PATTERNS[kind].finditer(text))
     if kind == "person":
@@ -284,8 +290,15 @@ _SHARE = re.compile(
     r"\d[\d.,]*\s?(%|percent\b|per cent\b)|\b(half|a third|a quarter|two-thirds|three-quarters|majority|minority)\b",
     re.IGNORECASE,
 )
+_DURATION = re.compile(
+    r"\b(\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|several|many|few|"
+    r"half)[\w-]*\s(years?|months?|weeks?|days?|decades?|hours?)\b|\b(decades|years|months|weeks)\b",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(since|until|ago)\b", re.IGNORECASE)
 _PATTERNS = {
     "number": _NUMBER,
+    "duration": _DURATION,
     "percentage": _SHARE,
     "amount of money": _MONEY,
     "distance": _DISTANCE,
@@ -333,7 +346,10 @@ def _capitalised(text: str) -> list[str]:
 
 
 def _in_question(found: str, question: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(found)}(?!\w)", question, re.IGNORECASE) is not None
+    """Whether the question already holds it; a number even when written differently around it
+    ("155mm" for "155-mm")."""
+    edge = r"\d" if found[:1].isdigit() else r"\w"
+    return re.search(rf"(?<!{edge}){re.escape(found)}(?!{edge})", question, re.IGNORECASE) is not None
 
 
 def is_author_note(sentence: str) -> bool:

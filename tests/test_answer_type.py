@@ -18,7 +18,8 @@ from assistant.places import country_mentions, country_of, is_nationality, is_pl
         ("How large is Japan's defense budget?", "amount of money"),
         ("What is the range of the Cheongung II missile?", "distance"),
         ("How many soldiers have died?", "count"),
-        ("How long has the war lasted?", "number"),
+        ("How long has the war lasted?", "duration"),
+        ("How long is that arrangement supposed to last?", "duration"),
         ("What is President Yoon's current approval rating?", "percentage"),
         ("What share of South Koreans opposed it?", "percentage"),
         ("By how many percentage points did opponents outnumber supporters?", "percentage"),
@@ -119,6 +120,21 @@ def test_a_count_is_not_a_sum_a_share_an_ordinal_or_a_year():
         assert not has_answer_of_type("count", sentence, q), sentence
     assert has_answer_of_type("count", "Seoul has delivered 12 demining vehicles.", q)
     assert has_answer_of_type("count", "Seoul has delivered three demining vehicles.", q)
+
+
+def test_a_duration_needs_a_span_of_time_not_any_number():
+    q = "How long is that arrangement supposed to last?"
+    assert not has_answer_of_type("duration", "Russia pays $2,000 per soldier per month, $20 million in all.", q)
+    assert has_answer_of_type("duration", "After two-and-a-half years of support, stocks are low.", q)
+    assert has_answer_of_type("duration", "It has not fought a large-scale war in over seven decades.", q)
+    q = "How long has it been since North Korea last fought a large-scale war?"
+    assert has_answer_of_type("duration", "For the first time since the Korean War in the 1950s, it is fighting.", q)
+
+
+def test_a_number_written_differently_in_the_question_is_still_the_questions():
+    q = "how many 155mm shells has south korea supplied"
+    assert not has_answer_of_type("count", "South Korea has supplied 155-mm artillery shells.", q)
+    assert has_answer_of_type("count", "South Korea has supplied 500,000 155-mm artillery shells.", q)
 
 
 def test_a_percentage_needs_a_share_not_any_number():

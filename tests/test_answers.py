@@ -198,6 +198,16 @@ def test_an_acronym_of_a_name_the_passages_spell_out_is_not_missing(seeds_assist
     ]
 
 
+def test_a_country_typed_in_lower_case_is_still_a_name(seeds_assistant):
+    from assistant.answer import missing_names
+
+    lexical = seeds_assistant.index.lexical
+    assert missing_names("what drones is iran supplying to russia", [], lexical) == ["iran"]
+    assert missing_names("what is russia paying north korea", [], lexical) == []
+    answer = seeds_assistant.ask("what drones is iran supplying to russia")
+    assert answer.abstained and "iran" in answer.text
+
+
 def test_a_why_question_quotes_the_reason_that_follows_the_claim(seeds_assistant):
     answer = seeds_assistant.ask(
         "Why does the author argue that arming Ukraine directly may not be a proportional response?"
