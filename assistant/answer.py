@@ -85,12 +85,14 @@ class ExtractiveAnswerer:
         if kind != "author" and not _ABOUT_AUTHOR.search(question):
             # an author's note answers questions about the author; "Lami Kim's plan" is about her argument
             scored = [s for s in scored if not is_author_note(s.text)]
-        if not scored or self.confidence(retrieval, scored).value < self.calibration.min_confidence:
-            return refusal(question, retrieval)
         missing = missing_names(question, retrieval.sources, self.index.lexical)
         if missing:
             reason = f"{REFUSAL} None of the passages found mentions {', '.join(missing)}."
             return refusal(question, retrieval, reason)
+        if _PHOTO_Q.search(retrieval.query):  # the caption is the evidence, however weakly the passages match
+            return self.caption_answer(question, retrieval)
+        if not scored or self.confidence(retrieval, scored).value < self.calibration.min_confidence:
+            return refusal(question, retrieval)
         if kind == "author":
             return self.author_answer(question, retrieval, scored)
         chosen = self.across_articles(scored) if _ACROSS_ARTICLES.search(question) else self.choose(scored)
@@ -144,6 +146,18 @@ class ExtractiveAnswerer:
         if not notes:
             return refusal(question, retrieval, f"{REFUSAL} The article found does not say who wrote it.")
         return compose(question, retrieval, notes[:1])
+
+    def caption_answer(self, question: str, retrieval: Retrieval) -> Answer:
+        """What a photo shows, where and when it was taken, who took it: its caption and credit.
+
+        A caption shares almost no words with the article's argument, so retrieval on the
+        question rarely reaches it; the photo of the best-ranked article that has one is meant.
+        """
+        by_article = captions(self.index.lexical.snapshot())
+        for source in retrieval.sources:
+            if source.article_id in by_article:
+                return compose(question, retrieval, by_article[source.article_id])
+        return refusal(question, retrieval, f"{REFUSAL} The articles found have no photo caption.")
 
     def confidence(self, retrieval: Retrieval, scored: list[ScoredSentence]) -> Confidence:
         stats = self.index.lexical.term_stats(retrieval.query)
@@ -215,7 +229,11 @@ class ExtractiveAnswerer:
         return chosen
 
 
-_ABOUT_AUTHOR = re.compile(r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at))\b|^\s*who is\b", re.I)
+_ABOUT_AUTHOR = re.compile(
+    r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at)|employ\w*|institute|institution|teach\w*|"
+    r"credentials)\b|^\s*who is\b",
+    re.I,
+)
 # A comparison: the answer must quote every source, not the one that matches best.
 _ACROSS_ARTICLES = re.compile(
     r"\b(both|each) (of the (two )?)?(articles?|pieces?|authors?|op-eds?|commentar(y|ies))\b|"
@@ -309,6 +327,26 @@ def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source]
     return any(words <= _found(who, sent.text) for sent in chosen)
 
 
+_PHOTO_Q = re.compile(r"\b(photo\w*|pictures?|images?|captions?)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def captions(snap) -> dict[str, list[ScoredSentence]]:
+    """Each article's photo captions, with the date and credit that follow them in their paragraph."""
+    found: dict[str, list[ScoredSentence]] = {}
+    for pid, stored in zip(snap.ids, snap.stored, strict=True):
+        source = to_source(pid, stored, 0.0)
+        for s, e in source.sentences:
+            text = source.text[s - source.start : e - source.start]
+            if not _CAPTION.search(text) or any(c.start <= s < c.end for c in found.get(source.article_id, [])):
+                continue
+            caption = [ScoredSentence(source, s, e, text, 0.0, 0.0, 0.0)]
+            while len(caption) < 3 and (after := next_sentence(caption[-1])):
+                caption.append(after)
+            found.setdefault(source.article_id, []).extend(caption)
+    return found
+
+
 @lru_cache(maxsize=1)
 def writers(snap) -> str:
     """Every author field, byline and author's note of the corpus, as one text to look names up in."""
@@ -373,11 +411,19 @@ def _stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords(_WORD.findall(text.lower())))
 
 
+# A photo's caption or credit: "PHOTO: A soldier keeps watch …", "(Woohae Cho/The New York Times)".
+_CAPTION = re.compile(r"^\s*(PHOTO|Photo|IMAGE|Image|Caption|CAPTION|Credit)\b|^\s*\([^()]+/[^()]+\)\s*$")
+_CAPTION_WORDS = frozenset(_STEMMER.stemWords(["photo", "photograph", "picture", "image", "caption", "credit"]))
+
+
 def _found(question: str, text: str) -> set[str]:
     """The question's words a text contains: its own words, and the question's name for a country
     the text names another way (the question's "Kyiv" or "Britain" for the text's "Ukraine" or
-    "U.K."); policy writing uses capitals for governments all the time."""
+    "U.K."); policy writing uses capitals for governments all the time. A caption is about the
+    photo, whatever word the question uses for it."""
     stems = _stems(text)
+    if _CAPTION.search(text):
+        stems |= _CAPTION_WORDS
     named = {iso for iso, _ in country_mentions(text)}
     for iso, name in country_mentions(question):
         if iso in named:

@@ -22,6 +22,9 @@ VERIFY_QUESTIONS = REPO / "tests" / "data" / "verify_questions.jsonl"
 FINAL_QUESTIONS = REPO / "tests" / "data" / "final_questions.jsonl"
 CHECK_QUESTIONS = REPO / "tests" / "data" / "check_questions.jsonl"
 SEALED_QUESTIONS = REPO / "tests" / "data" / "sealed_questions.jsonl"
+RESERVE_QUESTIONS = REPO / "tests" / "data" / "reserve_questions.jsonl"
+SPARE_QUESTIONS = REPO / "tests" / "data" / "spare_questions.jsonl"
+LATER_QUESTIONS = REPO / "tests" / "data" / "later_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

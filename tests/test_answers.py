@@ -14,10 +14,13 @@ from tests.conftest import (
     FINAL_QUESTIONS,
     HOLDOUT_QUESTIONS,
     LAMI_KIM,
+    LATER_QUESTIONS,
     REPO,
+    RESERVE_QUESTIONS,
     SEALED_QUESTIONS,
     SEED_QUESTIONS,
     SEEDS,
+    SPARE_QUESTIONS,
     VERIFY_QUESTIONS,
     load_questions,
 )
@@ -31,10 +34,13 @@ QUESTION_SETS = [
     FINAL_QUESTIONS,
     CHECK_QUESTIONS,
     SEALED_QUESTIONS,
+    RESERVE_QUESTIONS,
+    SPARE_QUESTIONS,
+    LATER_QUESTIONS,
 ]
-# The holdout, confirm, verify, final, check and sealed sets were written blind, to check each round of changes
-# on questions it never saw; their numbers are reported in docs/benchmarks.md and docs/answering.md
-# and do not meet the targets yet.
+# Every set after extra was written blind, to check a round of changes on questions it never saw;
+# their numbers are reported in docs/benchmarks.md and docs/answering.md and do not all meet the
+# targets yet.
 CALIBRATED_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS]
 
 
@@ -325,3 +331,28 @@ def test_a_question_about_each_article_quotes_both(seeds_assistant):
     assert not answer.abstained, answer.text
     assert len({c.article_id for c in answer.citations}) == 2, answer.text
     assert any("since the Korean War in the 1950s" in c.quote for c in answer.citations)
+
+
+def test_a_question_about_the_photo_is_answered_from_its_caption_and_credit(seeds_assistant):
+    """A caption shares no words with the argument, so retrieval alone never reaches it."""
+    for question in (
+        "What does the photograph accompanying the article on North Korean troops show?",
+        "who is credited for the photo in the lami kim article",
+    ):
+        answer = seeds_assistant.ask(question)
+        quotes = " ".join(c.quote for c in answer.citations)
+        assert "PHOTO: A soldier keeps watch at the Demilitarized Zone" in quotes, answer.text
+        assert "(Woohae Cho/The New York Times)" in quotes, answer.text
+    follow_up = seeds_assistant.ask("what does it show?", history=["Who took the photograph in the troops article?"])
+    assert any("A soldier keeps watch" in c.quote for c in follow_up.citations), follow_up.text
+
+
+def test_a_corpus_without_photos_says_so(tmp_path, embedder):
+    report = _one_article_assistant(tmp_path, embedder, REPORT, author="Jane Roe")
+    answer = report.ask("What does the photo in the bridges report show?")
+    assert answer.abstained and "no photo caption" in answer.text
+
+
+def test_where_the_authors_institute_is_is_answered_from_the_authors_note(seeds_assistant):
+    answer = seeds_assistant.ask("Where is the institute that employs Lami Kim located?")
+    assert any("based in Hawaii" in c.quote for c in answer.citations), answer.text
