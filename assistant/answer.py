@@ -327,7 +327,8 @@ def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source]
     return any(words <= _found(who, sent.text) for sent in chosen)
 
 
-_PHOTO_Q = re.compile(r"\b(photo\w*|pictures?|images?|captions?)\b", re.IGNORECASE)
+# Not "picture" or "image": "the bigger picture", "Russia's image" are about the argument.
+_PHOTO_Q = re.compile(r"\b(photo\w*|captions?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -71,8 +71,9 @@ def datasets(shared: Path) -> list[Dataset]:
     data = REPO / "tests" / "data"
     out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
     # Written blind, one set per round of changes to the answerer, each scored once when its
-    # round ended and development data after (docs/answering.md); later is the newest.
-    for name in ("holdout", "confirm", "verify", "final", "check", "sealed", "reserve", "spare", "later"):
+    # round ended and development data after (docs/answering.md); last is the newest.
+    names = ("holdout", "confirm", "verify", "final", "check", "sealed", "reserve", "spare", "later", "next", "last")
+    for name in names:
         out.append(Dataset(f"seeds+{name}", shared / "seeds", data / f"{name}_questions.jsonl"))
     return out
 

@@ -25,6 +25,8 @@ SEALED_QUESTIONS = REPO / "tests" / "data" / "sealed_questions.jsonl"
 RESERVE_QUESTIONS = REPO / "tests" / "data" / "reserve_questions.jsonl"
 SPARE_QUESTIONS = REPO / "tests" / "data" / "spare_questions.jsonl"
 LATER_QUESTIONS = REPO / "tests" / "data" / "later_questions.jsonl"
+NEXT_QUESTIONS = REPO / "tests" / "data" / "next_questions.jsonl"
+LAST_QUESTIONS = REPO / "tests" / "data" / "last_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

@@ -14,7 +14,9 @@ from tests.conftest import (
     FINAL_QUESTIONS,
     HOLDOUT_QUESTIONS,
     LAMI_KIM,
+    LAST_QUESTIONS,
     LATER_QUESTIONS,
+    NEXT_QUESTIONS,
     REPO,
     RESERVE_QUESTIONS,
     SEALED_QUESTIONS,
@@ -37,6 +39,8 @@ QUESTION_SETS = [
     RESERVE_QUESTIONS,
     SPARE_QUESTIONS,
     LATER_QUESTIONS,
+    NEXT_QUESTIONS,
+    LAST_QUESTIONS,
 ]
 # Every set after extra was written blind, to check a round of changes on questions it never saw;
 # their numbers are reported in docs/benchmarks.md and docs/answering.md and do not all meet the
@@ -356,3 +360,8 @@ def test_a_corpus_without_photos_says_so(tmp_path, embedder):
 def test_where_the_authors_institute_is_is_answered_from_the_authors_note(seeds_assistant):
     answer = seeds_assistant.ask("Where is the institute that employs Lami Kim located?")
     assert any("based in Hawaii" in c.quote for c in answer.citations), answer.text
+
+
+def test_a_figurative_picture_is_not_a_photo(seeds_assistant):
+    answer = seeds_assistant.ask("What bigger picture of Russia's aims does Lami Kim paint?")
+    assert not any(c.quote.startswith("PHOTO") for c in answer.citations), answer.text
