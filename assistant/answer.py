@@ -426,6 +426,8 @@ def _found(question: str, text: str) -> set[str]:
     if _CAPTION.search(text):
         stems |= _CAPTION_WORDS
     named = {iso for iso, _ in country_mentions(text)}
+    if question[1:].islower():  # typed without capitals: "how long have kyiv's backers …"
+        question = " ".join(w[:1].upper() + w[1:] for w in question.split())
     for iso, name in country_mentions(question):
         if iso in named:
             stems |= _stems(name)

@@ -131,7 +131,9 @@ _MONEY_Q = re.compile(
 _DISTANCE_Q = re.compile(r"\b(range|distance)\b|\bhow far (is|are|was|were|can|could|does|do|away)\b", re.IGNORECASE)
 _THE_DATE = r"\b(what|which) (is|was|are|were) the (\w+ )?(date|year|day)s?\b"  # "what were the exact dates"
 _DATE_Q = re.compile(
-    rf"^\s*when\b|[,;] (and |but )?when\b|\b(what|which) (date|year|month|day|time)\b|\bsince when\b|{_THE_DATE}", re.I
+    rf"^\W*((and|but|so) )?when\b|[,;] (and |but )?when\b|\b(what|which) (date|year|month|day|time)\b|"
+    rf"\bsince when\b|{_THE_DATE}",
+    re.I,
 )
 _EXACT_DATE_Q = re.compile(rf"\bwhen exactly\b|\bexactly when\b|\b(what|which) (date|day|year)\b|{_THE_DATE}", re.I)
 _PERSON_Q = re.compile(
@@ -147,6 +149,13 @@ _PLACE_Q = re.compile(
     r"\b(which|what) ([\w-]+ ){0,2}(countries|country|nations?|capitals?|cities)\b",
     re.IGNORECASE,
 )
+# "Where was the summit held?": not any place in a sentence that mentions the summit ("the war in
+# Ukraine"), but one the meeting is said to be in or at.
+_VENUE_Q = re.compile(
+    r"^\W*where\b.*\b(held|hold|holds|holding|meet|meets|met|take place|took place|convene\w*|hosted|host)\b", re.I
+)
+_EVENT = re.compile(r"\b(summits?|meetings?|talks|conferences?|gatherings?|held|hosted|met|meet|convened|took place)\b")
+_IN_AT = re.compile(r"\b(in|at)\s+(the\s+)?([A-Z][\w-]+(?:\s[A-Z][\w-]+)*)")
 # "Which region / city": a country or a continent does not answer it.
 _LOCAL_PLACE_Q = re.compile(r"\b(which|what) ([\w-]+ ){0,3}(region|city|province|town|area|oblast|district)\b", re.I)
 _ORGANISATION_Q = re.compile(
@@ -210,8 +219,8 @@ def speaker(question: str) -> str:
 
 def expected_type(question: str) -> str:
     """The kind of answer asked for: author, date, exact date, organisation, model name, person,
-    actor (a person, a country or an organisation), local place, place, percentage, duration, money, distance, count
-    ("how many"), number or ''."""
+    actor (a person, a country or an organisation), venue, local place, place, percentage,
+    duration, money, distance, count ("how many"), number or ''."""
     if _AUTHOR_Q.search(question):
         return "author"
     if _DATE_Q.search(question):
@@ -224,6 +233,8 @@ def expected_type(question: str) -> str:
         return "person"
     if _ACTOR_Q.search(question):
         return "actor"
+    if _VENUE_Q.search(question):
+        return "venue"
     if _LOCAL_PLACE_Q.search(question):
         return "local place"
     if _PLACE_Q.search(question):
@@ -267,6 +278,8 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
         return named or _new_role(text, question)
     if kind in ("organisation", "model name"):
         return any(_new_name(name, question) for name in _CAPITALISED.findall(text) + _ACRONYM.findall(text))
+    if kind == "venue":
+        return any(_venue_after(text, event.end(), question) for event in _EVENT.finditer(text))
     if kind == "local place":
         return any(not _asked(n, question) and is_place(n) and not is_country(n) for n in _CAPITALISED.findall(text))
     if kind == "place":
@@ -336,6 +349,13 @@ _ROLE = re.compile(
 def _new_role(text: str, question: str) -> bool:
     """An office or a body (official, advisor, agency) that the question does not already name."""
     return any(not _in_question(m.group(), question) for m in _ROLE.finditer(text))
+
+
+def _venue_after(text: str, start: int, question: str) -> bool:
+    """A place "in" or "at" which the event just named happened: within a few words, same clause."""
+    window = re.split(r"[.;,]", text[start : start + 40])[0]
+    names = [m.group(3) for m in _IN_AT.finditer(window)]
+    return any(not _asked(name, question) and is_place(name) for name in names)
 
 
 def _capitalised(text: str) -> list[str]:

@@ -26,6 +26,9 @@ from assistant.places import country_mentions, country_of, is_nationality, is_pl
         ("What effect have the shipments had on how long the fighting lasts?", ""),
         ("By how much did the U.K. cut its supplies?", "number"),
         ("Has the bill passed yet, and when would it take effect?", "date"),
+        ("And when did those payments start?", "date"),
+        ("Where did Kim Jong Un and Putin hold their summit last month?", "venue"),
+        ("where was the kim-putin summit held", "venue"),
         ("Who does the article describe as North Korea's protector?", "actor"),
         ("Ultimately, whom is the strategy supposed to deter?", "actor"),
         ("Who is South Korea's defense minister?", "person"),
@@ -120,6 +123,16 @@ def test_a_count_is_not_a_sum_a_share_an_ordinal_or_a_year():
         assert not has_answer_of_type("count", sentence, q), sentence
     assert has_answer_of_type("count", "Seoul has delivered 12 demining vehicles.", q)
     assert has_answer_of_type("count", "Seoul has delivered three demining vehicles.", q)
+
+
+def test_a_venue_is_a_place_the_meeting_is_said_to_be_in_or_at():
+    q = "Where did Kim Jong Un and Putin hold their summit last month?"
+    mentions_a_place = "Last month’s summit between Kim Jong Un and Putin tied the war in Ukraine to Korea."
+    assert not has_answer_of_type("venue", mentions_a_place, q)
+    assert has_answer_of_type("venue", "Their summit in Pyongyang last month produced a treaty.", q)
+    assert has_answer_of_type("venue", "They met at Vostochny Cosmodrome in Russia.", q)
+    q = "Where were the NATO meetings Yoon took part in held?"
+    assert has_answer_of_type("venue", "Yoon joined NATO meetings this week in Washington DC.", q)
 
 
 def test_a_duration_needs_a_span_of_time_not_any_number():

@@ -218,6 +218,12 @@ def test_a_country_typed_in_lower_case_is_still_a_name(seeds_assistant):
     assert answer.abstained and "iran" in answer.text
 
 
+def test_a_capital_typed_in_lower_case_still_stands_for_its_country(seeds_assistant):
+    """ "kyiv's backers" finds the sentence about "Ukraine’s arms suppliers"."""
+    answer = seeds_assistant.ask("how long have kyiv's backers been arming it, per the lami kim piece")
+    assert any("After two-and-a-half years of support" in c.quote for c in answer.citations), answer.text
+
+
 def test_a_why_question_quotes_the_reason_that_follows_the_claim(seeds_assistant):
     answer = seeds_assistant.ask(
         "Why does the author argue that arming Ukraine directly may not be a proportional response?"
