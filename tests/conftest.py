@@ -27,6 +27,7 @@ SPARE_QUESTIONS = REPO / "tests" / "data" / "spare_questions.jsonl"
 LATER_QUESTIONS = REPO / "tests" / "data" / "later_questions.jsonl"
 NEXT_QUESTIONS = REPO / "tests" / "data" / "next_questions.jsonl"
 LAST_QUESTIONS = REPO / "tests" / "data" / "last_questions.jsonl"
+CLOSING_QUESTIONS = REPO / "tests" / "data" / "closing_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

@@ -9,6 +9,7 @@ from assistant.evaluate import answer_questions, read_corpus
 from assistant.metrics import score_run
 from tests.conftest import (
     CHECK_QUESTIONS,
+    CLOSING_QUESTIONS,
     CONFIRM_QUESTIONS,
     EXTRA_QUESTIONS,
     FINAL_QUESTIONS,
@@ -41,6 +42,7 @@ QUESTION_SETS = [
     LATER_QUESTIONS,
     NEXT_QUESTIONS,
     LAST_QUESTIONS,
+    CLOSING_QUESTIONS,
 ]
 # Every set after extra was written blind, to check a round of changes on questions it never saw;
 # their numbers are reported in docs/benchmarks.md and docs/answering.md and do not all meet the
