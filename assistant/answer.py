@@ -10,6 +10,7 @@ passages as such.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,17 +133,12 @@ class ExtractiveAnswerer:
         paragraph, which the question's other words would never retrieve.
         """
         article_id = scored[0].source.article_id
-        snap = self.index.lexical.snapshot()
         author = scored[0].source.author
-        notes = []
-        for pid, stored in zip(snap.ids, snap.stored, strict=True):
-            if stored.passage.article_id != article_id:
-                continue
-            source = to_source(pid, stored, 0.0)
-            for s, e in source.sentences:
-                text = source.text[s - source.start : e - source.start]
-                if is_author_note(text) or (author and author in text and len(text.split()) <= 40):
-                    notes.append(ScoredSentence(source, s, e, text, 0.0, 0.0, 0.0))
+        notes = [
+            sent
+            for sent in corpus_sentences(self.index.lexical.snapshot(), article_id)
+            if is_author_note(sent.text) or (author and author in sent.text and len(sent.text.split()) <= 40)
+        ]
         if not notes:
             return refusal(question, retrieval, f"{REFUSAL} The article found does not say who wrote it.")
         return compose(question, retrieval, notes[:1])
@@ -331,20 +327,29 @@ def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source]
 _PHOTO_Q = re.compile(r"\b(photo\w*|captions?)\b", re.IGNORECASE)
 
 
+def corpus_sentences(snap, article_id: str | None = None) -> Iterator[ScoredSentence]:
+    """Every sentence of the corpus (or of one article), unscored: for the parts of an article that
+    retrieval on the question never reaches (author's notes, captions)."""
+    for pid, stored in zip(snap.ids, snap.stored, strict=True):
+        if article_id is not None and stored.passage.article_id != article_id:
+            continue
+        source = to_source(pid, stored, 0.0)
+        for s, e in source.sentences:
+            yield ScoredSentence(source, s, e, source.text[s - source.start : e - source.start], 0.0, 0.0, 0.0)
+
+
 @lru_cache(maxsize=1)
 def captions(snap) -> dict[str, list[ScoredSentence]]:
     """Each article's photo captions, with the date and credit that follow them in their paragraph."""
     found: dict[str, list[ScoredSentence]] = {}
-    for pid, stored in zip(snap.ids, snap.stored, strict=True):
-        source = to_source(pid, stored, 0.0)
-        for s, e in source.sentences:
-            text = source.text[s - source.start : e - source.start]
-            if not _CAPTION.search(text) or any(c.start <= s < c.end for c in found.get(source.article_id, [])):
-                continue
-            caption = [ScoredSentence(source, s, e, text, 0.0, 0.0, 0.0)]
-            while len(caption) < 3 and (after := next_sentence(caption[-1])):
-                caption.append(after)
-            found.setdefault(source.article_id, []).extend(caption)
+    for sent in corpus_sentences(snap):
+        taken = found.get(sent.source.article_id, [])
+        if not _CAPTION.search(sent.text) or any(c.start <= sent.start < c.end for c in taken):
+            continue
+        caption = [sent]
+        while len(caption) < 3 and (after := next_sentence(caption[-1])):
+            caption.append(after)
+        found.setdefault(sent.source.article_id, []).extend(caption)
     return found
 
 
@@ -352,13 +357,10 @@ def captions(snap) -> dict[str, list[ScoredSentence]]:
 def writers(snap) -> str:
     """Every author field, byline and author's note of the corpus, as one text to look names up in."""
     found = set()
-    for pid, stored in zip(snap.ids, snap.stored, strict=True):
-        source = to_source(pid, stored, 0.0)
-        found.add(source.author or "")
-        for s, e in source.sentences:
-            text = source.text[s - source.start : e - source.start]
-            if is_author_note(text):
-                found.add(text)
+    for sent in corpus_sentences(snap):
+        found.add(sent.source.author or "")
+        if is_author_note(sent.text):
+            found.add(sent.text)
     return "\n".join(sorted(found))
 
 
