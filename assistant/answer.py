@@ -19,13 +19,16 @@ import Stemmer
 
 from assistant.answer_type import (
     FUNCTION_WORDS,
+    acting_country,
+    asked_outcome,
+    asks_affiliation,
     expected_type,
     has_answer_of_type,
     is_author_note,
     speaker,
 )
 from assistant.models import Answer, Citation, Source
-from assistant.places import country_mentions, country_of, is_country, is_nationality, is_place
+from assistant.places import country_mentions, country_of, is_nationality, is_place
 from assistant.retriever import Retrieval, to_source
 
 REFUSAL = "The corpus does not answer this question."
@@ -53,6 +56,7 @@ class Calibration:
     min_keep: float = 0.35
     typed_focus: float = 0.9  # a typed answer's sentence needs this share of the best overlap
     passage_prior: float = 0.3  # added to a sentence's score for its passage's rank: all of it for the first
+    own_words: float = 0.5  # a follow-up's cosine: this share with the follow-up alone, the rest with both questions
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,11 @@ class ExtractiveAnswerer:
         self.passages = passages
 
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        scored = self.score_sentences(retrieval)
+        scored = self.score_sentences(retrieval, question)
         kind = expected_type(question)
+        writer = named_writer(question, writers(self.index.lexical.snapshot()))
+        if writer and asks_affiliation(question):
+            kind = "author"  # "Where does Lami Kim work?": her author's note says, however little else matches
         if kind != "author" and not _ABOUT_AUTHOR.search(question):
             # an author's note answers questions about the author; "Lami Kim's plan" is about her argument
             scored = [s for s in scored if not is_author_note(s.text)]
@@ -92,52 +99,95 @@ class ExtractiveAnswerer:
             return refusal(question, retrieval, reason)
         if _PHOTO_Q.search(retrieval.query):  # the caption is the evidence, however weakly the passages match
             return self.caption_answer(question, retrieval)
-        if not scored or self.confidence(retrieval, scored).value < self.calibration.min_confidence:
+        if not scored or (self.confidence(retrieval, scored).value < self.calibration.min_confidence and not writer):
             return refusal(question, retrieval)
         if kind == "author":
-            return self.author_answer(question, retrieval, scored)
+            return self.author_answer(question, retrieval, scored, writer)
         chosen = self.across_articles(scored) if _ACROSS_ARTICLES.search(question) else self.choose(scored)
         if not chosen:  # no sentence scores even min_keep: nothing worth quoting
             return refusal(question, retrieval)
         if _WHY_Q.search(question) or retrieval.query != question:
             chosen = with_next(chosen, self.max_quotes)
         if kind:
-            chosen = self.typed(kind, scored, chosen, retrieval.query)
+            chosen = self.typed(kind, scored, chosen, retrieval.query, question)
             if not chosen:
                 return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
         who = speaker(question)
-        if who and not quotes_speaker(who, chosen, retrieval.sources, writers(self.index.lexical.snapshot())):
-            return refusal(question, retrieval, f"{REFUSAL} None of the passages found reports what {who} said.")
+        if who and not speaker_exempt(who, retrieval.sources, writers(self.index.lexical.snapshot())):
+            chosen = self.spoken(who, scored, chosen, kind, retrieval.query)
+            if not chosen:
+                return refusal(question, retrieval, f"{REFUSAL} None of the passages found reports what {who} said.")
+        outcome = asked_outcome(question)
+        if outcome and not any(_stems(outcome) <= _stems(sent.text) for sent in chosen):
+            return refusal(question, retrieval, f"{REFUSAL} None of the passages found says whether it {outcome}.")
+        doer = acting_country(question)
+        if doer and not names_country(doer, chosen):
+            return refusal(question, retrieval, f"{REFUSAL} No passage found says this of {doer}.")
         return compose(question, retrieval, chosen)
 
     def typed(
-        self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str
+        self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str, question: str = ""
     ) -> list[ScoredSentence]:
         """For a typed question, the strong sentences that hold an answer of that type *and* are about
         the question's specifics (a dollar figure in a sentence about something else does not say
         what Poland paid), drawn from every strong sentence, not only the best few: the one with
         the number may rank fifth. ``query`` includes the earlier question a follow-up leans on,
-        so a name or number from that question is not taken for the answer."""
+        so a name or number from that question is not taken for the answer; and a follow-up's own
+        words must be in the sentence too ("When does it come into force?" after a question about
+        the summit is not answered by the summit's date)."""
         c = self.calibration
         floor = max(scored[0].score * c.keep_ratio, c.min_keep)
         focus = c.typed_focus * max(s.overlap for s in chosen)
-        fits = [s for s in scored if s.score >= floor and has_answer_of_type(kind, s.text, query)]
+        own = _stems(question) - QUESTION_WORDS - _ASKED_FOR if question and question != query else set()
+        fits = [
+            s
+            for s in scored
+            if s.score >= floor
+            and has_answer_of_type(kind, s.text, query)
+            and (not own or own & _found(question, s.text))
+        ]
         if not any(s.overlap >= focus for s in fits):
             return []
         return self.choose(fits, best=scored[0].score)
 
-    def author_answer(self, question: str, retrieval: Retrieval, scored: list[ScoredSentence]) -> Answer:
-        """Who wrote it: the byline or author's note of the article the question is about.
+    def spoken(
+        self, who: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], kind: str, query: str
+    ) -> list[ScoredSentence]:
+        """For "what did the Kremlin say": the quotes chosen if one has the speaker speak, or else the
+        sentences of the best sentence's article worth quoting at all that do (of the question's type,
+        if it has one), or none. The words around the speaker ("Seoul's plan to send air defense
+        systems") match the sentence that reports what provoked the response better than the
+        response itself, which an article reports next to it, not in another article."""
+        if any(speaks(who, sent.text) for sent in chosen):
+            return chosen
+        fits = [
+            s
+            for s in scored
+            if s.score >= self.calibration.min_keep
+            and s.source.article_id == scored[0].source.article_id
+            and speaks(who, s.text)
+            and (not kind or has_answer_of_type(kind, s.text, query))
+        ]
+        return self.choose(fits) if fits else []
 
-        The article is the one the best sentence comes from; its note is usually its last
-        paragraph, which the question's other words would never retrieve.
+    def author_answer(
+        self, question: str, retrieval: Retrieval, scored: list[ScoredSentence], writer: str = ""
+    ) -> Answer:
+        """Who wrote it, or who the named writer is: the byline or author's note of the article the
+        question is about, or of the article the named writer wrote.
+
+        The article is the one of the best passage: retrieval matched the question's other words
+        against titles and sections as well as text ("the analysis of what North Korea's role in
+        Ukraine means for South Korea" is a title), sentences only against text. Its note is
+        usually its last paragraph, which those words would never retrieve.
         """
-        article_id = scored[0].source.article_id
-        author = scored[0].source.author
+        article_id = None if writer else retrieval.sources[0].article_id
+        author = writer or scored[0].source.author
         notes = [
             sent
             for sent in corpus_sentences(self.index.lexical.snapshot(), article_id)
-            if is_author_note(sent.text) or (author and author in sent.text and len(sent.text.split()) <= 40)
+            if (is_author_note(sent.text) and (not writer or writer in sent.text))
+            or (author and author in sent.text and len(sent.text.split()) <= 40)
         ]
         if not notes:
             return refusal(question, retrieval, f"{REFUSAL} The article found does not say who wrote it.")
@@ -164,11 +214,14 @@ class ExtractiveAnswerer:
         cosine = max(s.cosine for s in scored)
         return Confidence(cosine, coverage, cosine + coverage)
 
-    def score_sentences(self, retrieval: Retrieval) -> list[ScoredSentence]:
+    def score_sentences(self, retrieval: Retrieval, question: str = "") -> list[ScoredSentence]:
         """Each sentence of the top passages, scored by meaning and by the question's words it holds,
         plus a prior for its passage's rank: retrieval judged the passage with its neighbours and
         both kinds of match, so of two sentences equally close to the question the one in the best
-        passage is the likelier answer (measured: docs/answering.md, round 6)."""
+        passage is the likelier answer (measured: docs/answering.md, round 6). A follow-up is
+        searched together with the question before it, but asks for something new: its meaning is
+        half measured against its own words, or the earlier answer wins again ("What does North
+        Korea's military gain from fighting there?" after Zelensky's words about those battles)."""
         candidates: list[tuple[Source, int, int, str, float]] = []
         vectors: list[np.ndarray | None] = []
         snap = self.index.lexical.snapshot()
@@ -188,6 +241,9 @@ class ExtractiveAnswerer:
             for i, v in zip(missing, self.index.embedder.embed([candidates[i][3] for i in missing]), strict=True):
                 vectors[i] = v
         cosines = np.stack(vectors) @ retrieval.vector
+        if question and question != retrieval.query:  # a follow-up, searched with the question before it
+            own = np.stack(vectors) @ self.index.embedder.embed_one(question)
+            cosines = (1 - c.own_words) * cosines + c.own_words * own
         weights = _query_weights(self.index.lexical.term_stats(retrieval.query))
         w = c.meaning_weight
         out = []
@@ -225,6 +281,8 @@ class ExtractiveAnswerer:
         return chosen
 
 
+# What a typed follow-up asks for, which the answer need not repeat: "Who is the source for that figure?"
+_ASKED_FOR = frozenset(_STEMMER.stemWords(["source", "figure", "number", "amount", "sum", "date", "time", "name"]))
 _ABOUT_AUTHOR = re.compile(
     r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at)|employ\w*|institute|institution|teach\w*|"
     r"credentials)\b|^\s*who is\b",
@@ -265,6 +323,15 @@ def next_sentence(sent: ScoredSentence) -> ScoredSentence | None:
     return None
 
 
+def lead_up(sent: ScoredSentence, before: int) -> list[str]:
+    """A sentence's text and that of up to ``before`` sentences preceding it in its passage."""
+    source = sent.source
+    i = sum(1 for start, _ in source.sentences if start < sent.start)
+    return [sent.text] + [
+        source.text[s - source.start : e - source.start] for s, e in source.sentences[max(i - before, 0) : i]
+    ]
+
+
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*[A-Za-z]")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*$")
 
@@ -287,13 +354,14 @@ def speaker_unknown(sources: list[Source]) -> bool:
     return words > 0 and len(_FIRST_PERSON.findall(text)) >= 0.01 * words
 
 
-_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z]{3,}(?![\w’'])")
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z]{3,}(?=(?:[’']s)?(?![\w’']))")  # "beijing's" too
 
 
 def _lower_case_countries(question: str) -> list[re.Match]:
-    """Countries typed in lower case ("what drones is iran supplying"): busy people do not
-    capitalise, and a question about Iran is still not answered by passages about Russia."""
-    return [m for m in _LOWER_WORD.finditer(question) if is_country(m.group().title())]
+    """Countries and capitals typed in lower case ("what drones is iran supplying", "beijing's
+    position"): busy people do not capitalise, and a question about Iran is still not answered by
+    passages about Russia."""
+    return [m for m in _LOWER_WORD.finditer(question) if country_of(m.group().title())]
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'.-]*)+")
@@ -311,16 +379,86 @@ def _acronyms(run: str) -> set[str]:
     }
 
 
-def quotes_speaker(who: str, chosen: list[ScoredSentence], sources: list[Source], writers: str) -> bool:
-    """Whether a quote names the speaker the question asks about, every word of them ("Japan's
-    prime minister", not only "Japan"; "Pyongyang" may be "North Korea"). A writer of the corpus
-    ("what does Lami Kim say") and an unnamed first-person speaker are named in none of their own
-    sentences, so they pass."""
-    words = _stems(who) - QUESTION_WORDS
+@lru_cache(maxsize=1)
+def name_runs(snap) -> frozenset[str]:
+    """Every run of capitalised words in the corpus, for acronyms a question may use for them."""
+    return frozenset(run for sent in corpus_sentences(snap) for run in _NAME_RUN.findall(sent.text))
+
+
+def spells_out(acronym: str, run: str) -> bool:
+    """Whether two or more consecutive words of the run could be what the acronym stands for: each
+    word gives its initial, in order, and may give further letters from inside it, as acronyms
+    built on word parts do (DMZ / Demilitarized Zone, UNSC / U.N. Security Council)."""
+    words = [w.replace(".", "").lower() for w in run.split() if w[:1].isupper()]
+    letters = acronym.replace(".", "").lower()
+    return any(_spells(letters, words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    if not words or not letters:
+        return not words and not letters
+    if letters[0] != words[0][:1]:
+        return False
+    inner = iter(words[0][1:])
+    for k in range(len(letters)):  # letters[1:k + 1] come from inside the first word
+        if k and letters[k] not in inner:
+            return False
+        if _spells(letters[k + 1 :], words[1:]):
+            return True
+    return False
+
+
+def speaker_exempt(who: str, sources: list[Source], writers: str) -> bool:
+    """Whether the speaker is named in none of their own sentences: a writer of the corpus ("what
+    does Lami Kim say") or an unnamed first-person speaker."""
     names = _NAME.findall(who)
-    if not words or speaker_unknown(sources) or (names and all(n in writers for n in names)):
-        return True
-    return any(words <= _found(who, sent.text) for sent in chosen)
+    return (
+        not (_stems(who) - QUESTION_WORDS)
+        or speaker_unknown(sources)
+        or bool(names and all(n in writers for n in names))
+    )
+
+
+def speaks(who: str, text: str) -> bool:
+    """Whether the text has the speaker say or do something, named with every word of the question's
+    name for them ("Japan's prime minister", not only "Japan"; "Pyongyang" may be "North Korea").
+    Being named is not enough: the sentence that reports what provoked a response names the
+    responder too ("In response to the escalating military cooperation between Russia and North
+    Korea, … Yoon … stated")."""
+    return _stems(who) - QUESTION_WORDS <= _found(who, text) and acts_in(who, text)
+
+
+# A speaker doing something with words: "the Kremlin warned", "Russia's foreign ministry has said".
+_SPEAKS_AFTER = re.compile(
+    r"(?:’s|'s)?(?: [\w-]+){0,3}? (?:(?:has|have|had|was|were|is|already|\w+ly) ){0,2}"
+    r"(?:said|says|stated|warned|threatened|responded|reacted|replied|called|condemned|denied|announced|vowed|urged|"
+    r"criticized|criticised|dismissed|rejected|welcomed|accused|insisted|protested|retorted|lamented|confirmed|"
+    r"noted|argued|added|stressed|emphasi[sz]ed|told|declared|pledged|promised|committed|suggested|proposed|asked|"
+    r"demanded|requested|offered|claimed|described|explained|announc\w*|say\w*|stat\w*)\b"
+)
+
+
+def acts_in(who: str, text: str) -> bool:
+    """Whether the text has the speaker (by any name of their country) say or do something."""
+    name = re.sub(r"^the ", "", who, flags=re.IGNORECASE)
+    iso = country_of(name.title() if name.islower() else name)
+    spellings = {written for code, written in country_mentions(text) if iso and code == iso}
+    spellings |= set(_NAME.findall(who)[-1:])
+    return any(_SPEAKS_AFTER.match(text, m.end()) for w in spellings for m in re.finditer(re.escape(w), text))
+
+
+def named_writer(question: str, writers: str) -> str:
+    """The full name of a writer of the corpus that the question uses ("Where does Lami Kim work?")."""
+    return next((run for run in _NAME_RUN.findall(question) if run in writers), "")
+
+
+def names_country(name: str, chosen: list[ScoredSentence]) -> bool:
+    """Whether a quote, or one of the two sentences before it in its passage, names the country by
+    any of its names ("Seoul" for "South Korea"): writers name the actor once and go on ("Seoul
+    can expand upon its current phased approach … The first step could be to increase its
+    non-combat aid … This could mean providing Ukraine with … dual-use equipment")."""
+    iso = country_of(name.title() if name.islower() else name)
+    return any(iso in {code for code, _ in country_mentions(text)} for sent in chosen for text in lead_up(sent, 2))
 
 
 # Not "picture" or "image": "the bigger picture", "Russia's image" are about the argument.
@@ -379,7 +517,7 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
     """
     found = " ".join(f"{s.title} {s.text}" for s in sources)
     haystack = found.lower()
-    countries = {country_of(m.group()) for m in _NAME.finditer(found)} - {None}
+    countries = {iso for iso, _ in country_mentions(found)}
     initials = {acronym for run in _NAME_RUN.findall(found) for acronym in _acronyms(run)}
     anonymous_speaker = speaker_unknown(sources)
     missing = []
@@ -397,6 +535,8 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
             continue
         if any(p[:5] in haystack for p in parts) or country_of(name) in countries or word in initials:
             continue  # Europe / European; Britain, London / the U.K.; UNSC / U.N. Security Council
+        if word.isupper() and any(spells_out(word, run) for run in name_runs(lexical.snapshot())):
+            continue  # DMZ / the Demilitarized Zone of a photo caption that retrieval did not reach
         if word not in missing:
             missing.append(word)
     return missing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.places import is_country, is_nationality, is_place
+from assistant.places import country_of, is_country, is_nationality, is_place
 
 # Words that say what kind of answer is wanted or glue a question together, not what it is about:
 # shared by the follow-up detector and the refusal decision.
@@ -104,12 +104,19 @@ _AUTHOR_Q = re.compile(
     r"\b(author|writer)s? of (the|this|that) (article|piece|essay|report|commentary|analysis)\b",
     re.IGNORECASE,
 )
+# "the center where the author of the troops article teaches": the author's note answers it.
+_AUTHOR_WORD = re.compile(r"\b(author|writer)s?\b", re.IGNORECASE)
+_AFFILIATION = re.compile(
+    r"\b(works?|teach(es)?|employ\w*|institut\w*|cent(er|re)|universit(y|ies)|affiliat\w*|professor|job|post)\b",
+    re.IGNORECASE,
+)
 _NUMBER_Q = re.compile(  # not "what effect … on how long the war lasts": a "how" the question is about
     r"(?<!\bon )(?<!\bof )(?<!\babout )(?<!\baffect )(?<!\baffects )"
     r"\b(how (many|much|large|big|long|old|often)|how far (is|are|was|were|can|could|does|do|away)|"
     r"what (percentage|share|proportion|number|amount|sum|price|value|cost|size)|how many)\b|"
     r"\bwhat (is|was|are|were) (the|[\w ]+?[’']s) (\w+ ){0,2}(number|amount|sum|price|value|cost|size|budget|range|"
-    r"distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b",
+    r"distance|percentage|share|rate|rating|ratio|figure|total|toll|tally|count)\b|"
+    r"\bwhat (would|will|does|do|did|might|could) (\w+ ){1,4}cost\b",  # "and what would they cost?"
     re.IGNORECASE,
 )
 # "What share opposed", "approval rating": a percentage or a fraction, not any number.
@@ -198,14 +205,34 @@ _AUTHOR_NOTE = re.compile(
 # "What did Japan's prime minister say …": the answer is what that speaker said, so a quote that
 # does not name the speaker does not answer, however close its topic.
 _SPEECH_Q = re.compile(  # verbs in lower case: "the United States" does not "state"
-    r"\b([Ww]hat|[Hh]ow) (\w+ ){0,2}?(did|does|has|have|do) (?P<speaker>(\S+ ){0,4}?\S+?)( \w+ly)? (say|said|"
-    r"respond|react|reply|announce|commit|pledge|promise|claim|state|tell|told|offer|ask|request|demand|warn)\w*\b"
+    r"\b([Ww]hat|[Hh]ow) (\w+ ){0,3}?(did|does|has|have|do) (?P<speaker>(\S+ ){0,4}?\S+?)( \w+ly)? "
+    r"((say|said|announce|commit|pledge|promise|claim|state|tell|told|offer|ask|request|demand|warn)\w*|"
+    r"respond(s|ed)?|react(s|ed)?|repl(y|ies|ied))\b"
 )
 _PRONOUN = re.compile(r"^(he|she|they|it|we|you|i|him|her|them)$", re.IGNORECASE)
 # The article or its author speaks in every sentence of it: "What does the NATO piece say …".
 _THE_WRITING = re.compile(
     r"\b(articles?|pieces?|commentar(y|ies)|essays?|analysis|author|writer|report|op-ed|each|both|either)\b", re.I
 )
+
+
+def asks_affiliation(question: str) -> bool:
+    """Whether the question asks where someone works or what post they hold."""
+    return bool(_AFFILIATION.search(question))
+
+
+# "Did the bill pass?": an outcome, which a sentence saying the bill was proposed does not report.
+_OUTCOME_Q = re.compile(
+    r"^\s*(?:and\s+)?(?:has|have|had|did|was|were|is|are|will)\b.*?\b(?P<verb>pass(?:ed)?|approved?|adopt(?:ed)?|"
+    r"enact(?:ed)?|ratif(?:y|ied)|implement(?:ed)?|(?:take|taken|took) effect|(?:come|came) into force)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_outcome(question: str) -> str:
+    """The outcome a yes/no question asks about ("passed", "take effect"), or ''."""
+    m = _OUTCOME_Q.search(question)
+    return m.group("verb") if m else ""
 
 
 def speaker(question: str) -> str:
@@ -217,11 +244,44 @@ def speaker(question: str) -> str:
     return m.group("speaker")
 
 
+# "How much aid has Japan given …", "Did the U.K. cut …": the country that acts in the question.
+_SUBJECT_Q = re.compile(
+    r"^\s*(?:(?:and|but|so)\s+)?(?:(?:(?:by|in|to|from|for|with|at|on|of)\s+)?(?:what|how|when|why|where|which|who|whom|whose)\b(?:\s+[\w’'-]+){0,4}?\s+)?"
+    r"(?:did|does|do|has|have|had|is|are|was|were|will|would|could|should|can|might|may)\s+(?:the\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+
+
+# "Does the article say what Japan pledged …": the question inside the question.
+_EMBEDDED_Q = re.compile(
+    r"^\s*(?:does|did|do)\s+(?:\w+\s+){1,3}?(?:say|mention|report|state|tell(?: us)?|explain|indicate|note)s?\s+"
+    r"(?:what|how|whether|if|when|why|where)\s+(?:the\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+
+
+def acting_country(question: str) -> str:
+    """The country (or its capital, government or leader's seat) a question makes the subject of its
+    verb, as the question spells it, or ''. An answer about what South Korea gave does not say
+    what Japan gave, however alike the two sentences read."""
+    m = _EMBEDDED_Q.match(question) or _SUBJECT_Q.match(question)
+    if not m:
+        return ""
+    words = m.group("rest").split()[:3]
+    for n in range(len(words), 0, -1):
+        name = re.sub(r"(’s|'s)?[?,;:]*$", "", " ".join(words[:n]))
+        if not name or not (name.islower() or all(w[:1].isupper() for w in name.split())):
+            continue
+        if country_of(name.title() if name.islower() else name):
+            return name
+    return ""
+
+
 def expected_type(question: str) -> str:
     """The kind of answer asked for: author, date, exact date, organisation, model name, person,
     actor (a person, a country or an organisation), venue, local place, place, percentage,
     duration, money, distance, count ("how many"), number or ''."""
-    if _AUTHOR_Q.search(question):
+    if _AUTHOR_Q.search(question) or (_AUTHOR_WORD.search(question) and _AFFILIATION.search(question)):
         return "author"
     if _DATE_Q.search(question):
         return "exact date" if _EXACT_DATE_Q.search(question) else "date"
@@ -262,6 +322,20 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
             and not _YEAR.fullmatch(m.group())
             and not _ORDINAL.match(text, m.end())
             and not _is_money_or_share(text, m.start(), m.end())
+            and not _UNIT_AFTER.match(text, m.end())
+            and _counts(text, m.end(), question)
+            for m in _NUMBER.finditer(text)
+        )
+    if (
+        kind == "number"
+    ):  # "how large is its army": not "the 1950s", "seven decades", nor "155-mm" unless a size is asked
+        return any(
+            not _in_question(m.group(), question)
+            and not _YEAR.fullmatch(m.group())
+            and (_MEASURE_Q.search(question) or not _UNIT_AFTER.match(text, m.end()))
+            and not (
+                _SIZE_Q.search(question) and (_TIME_AFTER.match(text, m.end()) or m.group().lower() in _TIME_WORDS)
+            )
             for m in _NUMBER.finditer(text)
         )
     if kind == "duration" and _SINCE.search(text):
@@ -281,12 +355,29 @@ def has_answer_of_type(kind: str, text: str, question: str) -> bool:
     if kind == "venue":
         return any(_venue_after(text, event.end(), question) for event in _EVENT.finditer(text))
     if kind == "local place":
-        return any(not _asked(n, question) and is_place(n) and not is_country(n) for n in _CAPITALISED.findall(text))
+        return any(
+            not _asked(n, question) and is_place(n) and not is_country(n) and not _governs(n, text)
+            for n in _CAPITALISED.findall(text)
+        )
     if kind == "place":
         return any(not _asked(name, question) and is_place(name) for name in _capitalised(text))
     if kind == "author":
         return is_author_note(text)
     return True
+
+
+def _governs(name: str, text: str) -> bool:
+    """Whether a capital stands for its government in the text ("Seoul can expand …", "Moscow's
+    demands"): it then names no place where something happened."""
+    if not country_of(name):
+        return False
+    return bool(
+        re.search(
+            rf"\b{re.escape(name)}(’s|'s|\s+(can|could|should|would|will|may|might|must|has|have|had|"
+            rf"is|was|said|says|insists?|wants?|needs?))\b",
+            text,
+        )
+    )
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
@@ -322,9 +413,27 @@ _PATTERNS = {
 
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _ORDINAL = re.compile(r"(st|nd|rd|th)\b")
-# A count ("how many") is not a sum of money, a percentage, an ordinal or a year: "$394 million",
-# "82 percent", "the 75th anniversary", "in 1973".
+# A count ("how many") is not a sum of money, a percentage, an ordinal, a year or a measure:
+# "$394 million", "82 percent", "the 75th anniversary", "in 1973", "155-mm".
 _NOT_COUNTS = frozenset(["percent", "decades", "years", "months", "weeks", "half", "million", "billion"])
+
+
+# "How many UN Security Council resolutions …": what is counted, the first plural among the next words.
+_COUNTED = re.compile(
+    r"\bhow many (?:[\w.’'-]+ ){0,3}?(?!(?:does|was|has|is|its|this|his|as|us)\b)(?P<noun>[a-z][a-z-]+[^s\W]s)\b",
+    re.IGNORECASE,
+)
+
+
+def _counts(text: str, end: int, question: str) -> bool:
+    """Whether the number ending at text[end] counts what the question counts: "a dozen
+    resolutions" answers "how many resolutions", not "how many nuclear warheads". A question whose
+    counted thing is not a plain plural ("how many people", "how many of them") puts no limit."""
+    asked = [m.group("noun").lower() for m in _COUNTED.finditer(question)]
+    if not asked:
+        return True
+    stem = asked[-1][:5]
+    return any(w.lower().startswith(stem) for w in re.findall(r"[\w-]+", text[end : end + 40])[:4])
 
 
 def _is_money_or_share(text: str, start: int, end: int) -> bool:
@@ -332,6 +441,15 @@ def _is_money_or_share(text: str, start: int, end: int) -> bool:
     return bool(re.search(r"[$€£¥₩]\s?$", text[:start]) or _SHARE_AFTER.match(text, end))
 
 
+# A measure, not a count: "155-mm artillery shells" says nothing of how many shells.
+_UNIT_AFTER = re.compile(
+    r"-?\s?(mm|cm|km|kg|millimet\w*|centimet\w*|kilomet\w*|met(er|re)s?|miles?|inch\w*|tons?|tonnes?)\b"
+)
+_MEASURE_Q = re.compile(r"\b(size|calib(er|re)s?|range|length|weight|heavy|long|far|wide|tall)\b", re.IGNORECASE)
+# A span of time says how long or how old, not how large: "seven decades" is no army's size.
+_SIZE_Q = re.compile(r"\bhow (large|big)\b|\b(size|strength)\b", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"\s(decades?|years?|months?|weeks?|days?)\b", re.IGNORECASE)
+_TIME_WORDS = frozenset(["decades", "years", "months", "weeks"])
 _SHARE_AFTER = re.compile(
     r"\s?(%|percent\b|per cent\b|percentage\b)|\s(million|billion|trillion)?\s?(dollars|won|euros)\b"
 )

@@ -71,9 +71,9 @@ def datasets(shared: Path) -> list[Dataset]:
     data = REPO / "tests" / "data"
     out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
     # Written blind, one set per round of changes to the answerer, each scored once when its
-    # round ended and development data after (docs/answering.md); closing is the newest.
+    # round ended and development data after (docs/answering.md), oldest first.
     names = ("holdout", "confirm", "verify", "final", "check", "sealed", "reserve", "spare", "later", "next", "last")
-    for name in (*names, "closing"):
+    for name in (*names, "closing", "coda", "encore"):
         out.append(Dataset(f"seeds+{name}", shared / "seeds", data / f"{name}_questions.jsonl"))
     return out
 

@@ -130,3 +130,19 @@ def country_mentions(text: str) -> tuple[tuple[str, str], ...]:
             else:
                 i += 1
     return tuple(found)
+
+
+def standard_names(text: str) -> list[str]:
+    """The standard name of each country the text calls something else: "Pyongyang" → "North
+    Korea", "the Kremlin" → "Russia". A search by words for "Pyongyang's shipments to Moscow"
+    should find "North Korea's supply of munitions to Russia"; policy writing switches between a
+    country and its capital from one sentence to the next. Questions typed in lower case count."""
+    text = text.replace("-", " ")
+    if text[1:].islower():
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split())
+    names = []
+    for iso, written in country_mentions(text):
+        name = _geonames().get_countries()[iso]["name"]
+        if name != written and name not in names:
+            names.append(name)
+    return names

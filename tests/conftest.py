@@ -28,6 +28,8 @@ LATER_QUESTIONS = REPO / "tests" / "data" / "later_questions.jsonl"
 NEXT_QUESTIONS = REPO / "tests" / "data" / "next_questions.jsonl"
 LAST_QUESTIONS = REPO / "tests" / "data" / "last_questions.jsonl"
 CLOSING_QUESTIONS = REPO / "tests" / "data" / "closing_questions.jsonl"
+CODA_QUESTIONS = REPO / "tests" / "data" / "coda_questions.jsonl"
+ENCORE_QUESTIONS = REPO / "tests" / "data" / "encore_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

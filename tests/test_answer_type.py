@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import expected_type, has_answer_of_type, is_author_note, speaker
-from assistant.places import country_mentions, country_of, is_nationality, is_place
+from assistant.answer_type import (
+    acting_country,
+    asked_outcome,
+    asks_affiliation,
+    expected_type,
+    has_answer_of_type,
+    is_author_note,
+    speaker,
+)
+from assistant.places import country_mentions, country_of, is_nationality, is_place, standard_names
 
 
 @pytest.mark.parametrize(
@@ -55,6 +63,9 @@ from assistant.places import country_mentions, country_of, is_nationality, is_pl
         ("What is the name of the think tank she works for?", "organisation"),
         ("Where is the institute located?", "place"),
         ("Why would arming Ukraine be disproportionate?", ""),
+        ("And what would they cost?", "amount of money"),
+        ("Give the full name of the center where the author of the troops article teaches.", "author"),
+        ("Does the author of the troops piece think the fallout is overblown?", ""),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
@@ -167,6 +178,8 @@ def test_a_percentage_needs_a_share_not_any_number():
         ("What does the NATO summit article say should become a priority?", ""),  # the article's own view
         ("At what point did he say Seoul might go further?", ""),  # someone the conversation named
         ("What happened at the summit?", ""),
+        ("What concrete aid package did Yoon actually announce for Ukraine?", "Yoon"),
+        ("How did President Yoon describe Seoul's reaction to the cooperation?", ""),  # a reaction, not a verb
     ],
 )
 def test_whose_words_a_question_asks_for(question, who):
@@ -261,3 +274,80 @@ def test_nationality_adjectives_are_told_from_names_that_end_alike(word, nationa
 )
 def test_an_authors_note_or_byline(sentence, note):
     assert is_author_note(sentence) is note
+
+
+def test_a_count_counts_what_the_question_counts():
+    q = "Roughly how many nuclear warheads is North Korea estimated to have?"
+    assert not has_answer_of_type("count", "The council cannot enforce a dozen resolutions on North Korea.", q)
+    assert has_answer_of_type("count", "North Korea may have about 50 nuclear warheads.", q)
+    q = "How many UN Security Council resolutions condemning North Korea have stalled?"
+    assert has_answer_of_type("count", "The council cannot enforce a dozen resolutions on North Korea.", q)
+    q = "How many people were surveyed?"  # no plain plural: any count will do
+    assert has_answer_of_type("count", "The poll asked 1,002 adults.", q)
+
+
+def test_a_calibre_is_not_a_count_and_a_year_or_a_span_of_time_is_no_size():
+    q = "How many artillery shells has North Korea shipped to Russia?"
+    assert not has_answer_of_type("count", "Seoul sent 155-mm artillery shells through the United States.", q)
+    q = "How large is North Korea's standing army overall?"
+    for sentence in (
+        "For the first time since the Korean War in the 1950s, it is gaining combat experience.",
+        "It has not been involved in a large-scale war in over seven decades.",
+    ):
+        assert not has_answer_of_type("number", sentence, q), sentence
+    assert has_answer_of_type("number", "Its army numbers about 1.2 million soldiers.", q)
+    q = "What size of artillery round has Seoul been routing to Kyiv?"
+    assert has_answer_of_type("number", "Seoul sent 155-mm artillery shells through the United States.", q)
+    q = "How old was NATO when Yoon attended?"
+    assert has_answer_of_type("number", "NATO was founded 75 years ago.", q)
+
+
+def test_a_capital_standing_for_its_government_is_no_place_where_something_happened():
+    q = "In which specific Russian province have the troops been deployed?"
+    assert not has_answer_of_type("local place", "To this end, Seoul can expand upon its phased approach.", q)
+    assert has_answer_of_type("local place", "The troops were deployed near Kursk in August.", q)
+
+
+@pytest.mark.parametrize(
+    ("question", "country"),
+    [
+        ("How much aid has Japan given Ukraine this year?", "Japan"),
+        ("By how much did the U.K. cut its arms supplies?", "U.K."),
+        ("has japan agreed to send weapons to ukraine", "japan"),
+        ("What is Japan's position on sending weapons?", "Japan"),
+        ("How did the Kremlin respond to Yoon?", "Kremlin"),
+        ("Does the article say what Japan pledged to Ukraine?", "Japan"),  # the question inside the question
+        ("How does Lami Kim describe the response?", ""),  # a person, not a country
+        ("What does the article say about Japan?", ""),  # Japan is what it is about, not who acts
+        ("Which country has sent troops?", ""),
+    ],
+)
+def test_the_country_that_acts_in_a_question(question, country):
+    assert acting_country(question) == country
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("Did the Democratic Party's bill requiring Assembly approval pass?", "pass"),
+        ("Has it passed yet, and when would it take effect?", "passed"),
+        ("Has the treaty been ratified?", "ratified"),
+        ("What does the bill require?", ""),
+        ("Who proposed the bill?", ""),
+    ],
+)
+def test_the_outcome_a_yes_no_question_asks_about(question, outcome):
+    assert asked_outcome(question) == outcome
+
+
+def test_where_someone_works_is_a_question_about_their_post():
+    assert asks_affiliation("Where does Lami Kim work?")
+    assert asks_affiliation("Which center employs her?")
+    assert not asks_affiliation("What does Lami Kim propose?")
+
+
+def test_a_search_also_uses_the_standard_name_of_a_country_called_otherwise():
+    assert standard_names("What effect have Pyongyang's shipments to Moscow had?") == ["North Korea", "Russia"]
+    assert standard_names("before the rapprochement, what were moscow-pyongyang ties like") == ["Russia", "North Korea"]
+    assert standard_names("How did the Kremlin respond?") == ["Russia"]
+    assert standard_names("What did North Korea send to Russia?") == []

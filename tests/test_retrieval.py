@@ -158,6 +158,15 @@ def test_retriever_returns_exact_slices_and_honours_filters(settings, index):
     assert {s.article_id for s in by_date.sources} == {"gamma.md"}
 
 
+def test_words_search_for_a_country_by_the_name_the_text_uses(settings, index):
+    """ "Pyongyang's shipments" finds the passage on North Korea's shipments, by words alone."""
+    write(settings, "a.md", "---\ntitle: Shipments\n---\n\nNorth Korea shipped shells to the front all winter.\n")
+    write(settings, "b.md", "---\ntitle: Harbour\n---\n\nA coffee ship sailed all winter.\n")
+    assert index.sync(settings.corpus_dir).ok
+    words_only = HybridRetriever(index=index, k=2, dense_weight=0.0, context_weight=0.0)
+    assert words_only.retrieve("What did Pyongyang ship all winter?").sources[0].article_id == "a.md"
+
+
 def test_retriever_on_an_empty_index(index):
     assert HybridRetriever(index=index).retrieve("anything at all").sources == []
 
