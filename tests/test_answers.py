@@ -194,7 +194,7 @@ def test_answering_runs_the_model_on_the_question_only(corpus_assistant, monkeyp
 
 
 def test_a_country_the_corpus_never_names_is_missing_but_a_nationality_adjective_is_not(seeds_assistant):
-    from assistant.answer import missing_names
+    from assistant.names import missing_names
 
     lexical = seeds_assistant.index.lexical
     assert missing_names("How much oil did Iran sell to North Korea?", [], lexical) == ["Iran"]
@@ -204,7 +204,7 @@ def test_a_country_the_corpus_never_names_is_missing_but_a_nationality_adjective
 
 def test_an_acronym_of_a_name_the_passages_spell_out_is_not_missing(seeds_assistant):
     """The article says "U.N. Security Council"; UNSC is the same body, China is not in the corpus."""
-    from assistant.answer import missing_names
+    from assistant.names import missing_names
 
     question = "How many UNSC resolutions condemning NK's missile programs does the NATO article mention?"
     sources = seeds_assistant.retriever.retrieve(question).sources
@@ -215,7 +215,7 @@ def test_an_acronym_of_a_name_the_passages_spell_out_is_not_missing(seeds_assist
 
 
 def test_a_country_typed_in_lower_case_is_still_a_name(seeds_assistant):
-    from assistant.answer import missing_names
+    from assistant.names import missing_names
 
     lexical = seeds_assistant.index.lexical
     assert missing_names("what drones is iran supplying to russia", [], lexical) == ["iran"]
