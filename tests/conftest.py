@@ -30,6 +30,7 @@ LAST_QUESTIONS = REPO / "tests" / "data" / "last_questions.jsonl"
 CLOSING_QUESTIONS = REPO / "tests" / "data" / "closing_questions.jsonl"
 CODA_QUESTIONS = REPO / "tests" / "data" / "coda_questions.jsonl"
 ENCORE_QUESTIONS = REPO / "tests" / "data" / "encore_questions.jsonl"
+FINALE_QUESTIONS = REPO / "tests" / "data" / "finale_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

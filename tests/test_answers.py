@@ -15,6 +15,7 @@ from tests.conftest import (
     ENCORE_QUESTIONS,
     EXTRA_QUESTIONS,
     FINAL_QUESTIONS,
+    FINALE_QUESTIONS,
     HOLDOUT_QUESTIONS,
     LAMI_KIM,
     LAST_QUESTIONS,
@@ -47,11 +48,13 @@ QUESTION_SETS = [
     CLOSING_QUESTIONS,
     CODA_QUESTIONS,
     ENCORE_QUESTIONS,
+    FINALE_QUESTIONS,
 ]
 # Every set after extra was written blind, to check a round of changes on questions it never saw;
-# their numbers are reported in docs/benchmarks.md and docs/answering.md and do not all meet the
-# targets yet.
-CALIBRATED_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS]
+# their numbers are in docs/benchmarks.md and docs/answering.md. The targets are enforced on the
+# seeds, our first set and the three newest blind sets: finale met them at its one blind scoring,
+# coda and encore once their rounds were done. The older blind sets do not all meet them yet.
+TARGET_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS, CODA_QUESTIONS, ENCORE_QUESTIONS, FINALE_QUESTIONS]
 
 
 def assert_quotes_exact(records, corpus):
@@ -69,8 +72,8 @@ def test_every_quote_is_verbatim_at_its_span_over_the_seeds(seeds_assistant, que
     assert_quotes_exact(records, read_corpus(SEEDS))
 
 
-@pytest.mark.parametrize("questions", CALIBRATED_SETS, ids=lambda p: p.name)
-def test_answer_targets_hold_on_every_question_set(seeds_assistant, questions):
+@pytest.mark.parametrize("questions", TARGET_SETS, ids=lambda p: p.name)
+def test_answer_targets_hold_on_the_target_sets(seeds_assistant, questions):
     """Issue 4's targets: answers found, refusals right, quotes exact, on each set of questions."""
     asked = load_questions(questions)
     metrics = score_run(read_corpus(SEEDS), asked, answer_questions(seeds_assistant, asked))
