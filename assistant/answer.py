@@ -276,23 +276,17 @@ class ExtractiveAnswerer:
 
 # What a typed follow-up asks for, which the answer need not repeat: "Who is the source for that figure?"
 _ASKED_FOR = frozenset(STEMMER.stemWords(["source", "figure", "number", "amount", "sum", "date", "time", "name"]))
-
-
 _ABOUT_AUTHOR = re.compile(
     r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at)|employ\w*|institute|institution|teach\w*|"
     r"credentials)\b|^\s*who is\b",
     re.I,
 )
-
-
 # A comparison: the answer must quote every source, not the one that matches best.
 _ACROSS_ARTICLES = re.compile(
     r"\b(both|each) (of the (two )?)?(articles?|pieces?|authors?|op-eds?|commentar(y|ies))\b|"
     r"\b(the|these) two (articles|pieces|authors|op-eds)\b|\bcompar\w+ the (articles|pieces|two)\b",
     re.IGNORECASE,
 )
-
-
 _WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
 
 

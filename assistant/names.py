@@ -16,26 +16,14 @@ from assistant.places import country_mentions, country_of, is_nationality, is_pl
 from assistant.sentences import corpus_sentences
 
 NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*[A-Za-z]")
-
-
 NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'.-]*)+")
-
-
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\s*$")
-
-
 _COMPASS = frozenset(["Western", "Eastern", "Northern", "Southern", "West", "East", "North", "South"])
-
-
 _TITLE_BEFORE = re.compile(
     r"\b(President|Prime Minister|Chancellor|Premier|Senator|Governor|Minister|Secretary|Ambassador|General|"
     r"Mr|Mrs|Ms|Dr)\.?\s+$"
 )
-
-
 _FIRST_PERSON = re.compile(r"\b(I|I’m|I'm|I’ve|I've|my|me|myself)\b")
-
-
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z]{3,}(?=(?:[’']s)?(?![\w’']))")  # "beijing's" too
 
 

@@ -18,11 +18,7 @@ from assistant.places import country_mentions
 from assistant.retriever import to_source
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
 STEMMER = Stemmer.Stemmer("english")
-
-
 # Words that say what kind of answer is wanted, not what it is about: they never count as
 # evidence, and their absence from the corpus says nothing.
 QUESTION_WORDS = frozenset(STEMMER.stemWords(sorted(FUNCTION_WORDS)))
@@ -45,8 +41,6 @@ def stems(text: str) -> set[str]:
 
 # A photo's caption or credit: "PHOTO: A soldier keeps watch …", "(Woohae Cho/The New York Times)".
 CAPTION = re.compile(r"^\s*(PHOTO|Photo|IMAGE|Image|Caption|CAPTION|Credit)\b|^\s*\([^()]+/[^()]+\)\s*$")
-
-
 _CAPTION_WORDS = frozenset(STEMMER.stemWords(["photo", "photograph", "picture", "image", "caption", "credit"]))
 
 
