@@ -73,7 +73,7 @@ def datasets(shared: Path) -> list[Dataset]:
     # Written blind, one set per round of changes to the answerer, each scored once when its
     # round ended and development data after (docs/answering.md), oldest first.
     names = ("holdout", "confirm", "verify", "final", "check", "sealed", "reserve", "spare", "later", "next", "last")
-    for name in (*names, "closing", "coda", "encore", "finale"):
+    for name in (*names, "closing", "coda", "encore", "finale", "epilogue"):
         out.append(Dataset(f"seeds+{name}", shared / "seeds", data / f"{name}_questions.jsonl"))
     return out
 

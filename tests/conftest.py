@@ -31,6 +31,7 @@ CLOSING_QUESTIONS = REPO / "tests" / "data" / "closing_questions.jsonl"
 CODA_QUESTIONS = REPO / "tests" / "data" / "coda_questions.jsonl"
 ENCORE_QUESTIONS = REPO / "tests" / "data" / "encore_questions.jsonl"
 FINALE_QUESTIONS = REPO / "tests" / "data" / "finale_questions.jsonl"
+EPILOGUE_QUESTIONS = REPO / "tests" / "data" / "epilogue_questions.jsonl"
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

@@ -13,6 +13,7 @@ from tests.conftest import (
     CODA_QUESTIONS,
     CONFIRM_QUESTIONS,
     ENCORE_QUESTIONS,
+    EPILOGUE_QUESTIONS,
     EXTRA_QUESTIONS,
     FINAL_QUESTIONS,
     FINALE_QUESTIONS,
@@ -49,11 +50,12 @@ QUESTION_SETS = [
     CODA_QUESTIONS,
     ENCORE_QUESTIONS,
     FINALE_QUESTIONS,
+    EPILOGUE_QUESTIONS,
 ]
 # Every set after extra was written blind, to check a round of changes on questions it never saw;
 # their numbers are in docs/benchmarks.md and docs/answering.md. The targets are enforced on the
-# seeds, our first set and the three newest blind sets: finale met them at its one blind scoring,
-# coda and encore once their rounds were done. The older blind sets do not all meet them yet.
+# seeds, our first set, coda and encore (once their rounds were done) and finale (at its one blind
+# scoring). The other blind sets do not all meet them: epilogue, the last, scored 0.833 answer_hit.
 TARGET_SETS = [SEED_QUESTIONS, EXTRA_QUESTIONS, CODA_QUESTIONS, ENCORE_QUESTIONS, FINALE_QUESTIONS]
 
 
