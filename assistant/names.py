@@ -9,7 +9,9 @@ names, an acronym spelled out, a nationality adjective.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
+from itertools import combinations
 
 from assistant.models import Source
 from assistant.places import country_mentions, country_of, is_nationality, is_place
@@ -60,7 +62,7 @@ def missing_names(question: str, sources: list[Source], lexical) -> list[str]:
             continue
         if any(p[:5] in haystack for p in parts) or country_of(name) in countries or word in initials:
             continue  # Europe / European; Britain, London / the U.K.; UNSC / U.N. Security Council
-        if word.isupper() and any(spells_out(word, run) for run in name_runs(lexical.snapshot())):
+        if word.isupper() and spelled_out_in(lexical.snapshot(), word):
             continue  # DMZ / the Demilitarized Zone of a photo caption that retrieval did not reach
         if word not in missing:
             missing.append(word)
@@ -97,18 +99,35 @@ def _acronyms(run: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def name_runs(snap) -> frozenset[str]:
-    """Every run of capitalised words in the corpus, for acronyms a question may use for them."""
-    return frozenset(run for sent in corpus_sentences(snap) for run in NAME_RUN.findall(sent.text))
+def _name_segments(snap) -> dict[str, list[list[str]]]:
+    """Every stretch of two to six consecutive capitalised words in the corpus, lower-cased and
+    without dots, filed by their initials ("dz": ["demilitarized", "zone"]): an acronym is then
+    checked against the few stretches its letters could begin, not against every name."""
+    found: dict[str, list[list[str]]] = defaultdict(list)
+    for sent in corpus_sentences(snap):
+        for run in NAME_RUN.findall(sent.text):
+            words = [w.replace(".", "").lower() for w in run.split() if w[:1].isupper()]
+            for i in range(len(words)):
+                for j in range(i + 2, min(i + 6, len(words)) + 1):
+                    found["".join(w[0] for w in words[i:j])].append(words[i:j])
+    return found
 
 
-def spells_out(acronym: str, run: str) -> bool:
-    """Whether two or more consecutive words of the run could be what the acronym stands for: each
-    word gives its initial, in order, and may give further letters from inside it, as acronyms
-    built on word parts do (DMZ / Demilitarized Zone, UNSC / U.N. Security Council)."""
-    words = [w.replace(".", "").lower() for w in run.split() if w[:1].isupper()]
+def spelled_out_in(snap, acronym: str) -> bool:
+    """Whether the corpus spells out the acronym: consecutive capitalised words each give their
+    initial, in order, and may give further letters from inside them, as acronyms built on word
+    parts do (DMZ / Demilitarized Zone, UNSC / U.N. Security Council). Acronyms of more than
+    eight letters are taken for words."""
     letters = acronym.replace(".", "").lower()
-    return any(_spells(letters, words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+    if not 2 <= len(letters) <= 8:
+        return False
+    segments = _name_segments(snap)
+    for size in range(1, len(letters)):
+        for rest in combinations(range(1, len(letters)), size):  # which letters start the other words
+            initials = letters[0] + "".join(letters[i] for i in rest)
+            if any(_spells(letters, words) for words in segments.get(initials, ())):
+                return True
+    return False
 
 
 def _spells(letters: str, words: list[str]) -> bool:
