@@ -272,7 +272,7 @@ def acting_country(question: str) -> str:
         name = re.sub(r"(’s|'s)?[?,;:]*$", "", " ".join(words[:n]))
         if not name or not (name.islower() or all(w[:1].isupper() for w in name.split())):
             continue
-        if country_of(name.title() if name.islower() else name):
+        if country_of(name):
             return name
     return ""
 

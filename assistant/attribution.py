@@ -49,7 +49,7 @@ _SPEAKS_AFTER = re.compile(
 def acts_in(who: str, text: str) -> bool:
     """Whether the text has the speaker (by any name of their country) say or do something."""
     name = re.sub(r"^the ", "", who, flags=re.IGNORECASE)
-    iso = country_of(name.title() if name.islower() else name)
+    iso = country_of(name)
     spellings = {written for code, written in country_mentions(text) if iso and code == iso}
     spellings |= set(NAME.findall(who)[-1:])
     return any(_SPEAKS_AFTER.match(text, m.end()) for w in spellings for m in re.finditer(re.escape(w), text))
@@ -65,7 +65,7 @@ def names_country(name: str, chosen: list[ScoredSentence]) -> bool:
     any of its names ("Seoul" for "South Korea"): writers name the actor once and go on ("Seoul
     can expand upon its current phased approach … The first step could be to increase its
     non-combat aid … This could mean providing Ukraine with … dual-use equipment")."""
-    iso = country_of(name.title() if name.islower() else name)
+    iso = country_of(name)
     return any(iso in {code for code, _ in country_mentions(text)} for sent in chosen for text in lead_up(sent, 2))
 
 

@@ -47,8 +47,11 @@ def is_nationality(word: str) -> bool:
 
 def country_of(name: str) -> str | None:
     """The ISO code of the country a name stands for: its name, capital, ISO or internet code
-    ("U.K.", "USA", written in capitals), or a common other name (Britain, the Kremlin)."""
+    ("U.K.", "USA", written in capitals), or a common other name (Britain, the Kremlin). A name
+    typed all in lower case ("kyiv", "south korea") is read as if capitalised."""
     name = name.removeprefix("the ").removesuffix("’s").removesuffix("'s")
+    if name.islower():
+        name = name.title()
     if name in _OTHER_NAMES:
         return _OTHER_NAMES[name]
     bare = name.replace(".", "")
@@ -137,12 +140,16 @@ def standard_names(text: str) -> list[str]:
     Korea", "the Kremlin" → "Russia". A search by words for "Pyongyang's shipments to Moscow"
     should find "North Korea's supply of munitions to Russia"; policy writing switches between a
     country and its capital from one sentence to the next. Questions typed in lower case count."""
-    text = text.replace("-", " ")
-    if text[1:].islower():
-        text = " ".join(w[:1].upper() + w[1:] for w in text.split())
+    text = capitalised_if_typed_lower(text.replace("-", " "))
     names = []
     for iso, written in country_mentions(text):
         name = _geonames().get_countries()[iso]["name"]
         if name != written and name not in names:
             names.append(name)
     return names
+
+
+def capitalised_if_typed_lower(text: str) -> str:
+    """A question typed without capitals ("how long have kyiv's backers …") with each word
+    capitalised, so the country names in it are found; any other text as it is."""
+    return " ".join(w[:1].upper() + w[1:] for w in text.split()) if text[1:].islower() else text

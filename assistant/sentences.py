@@ -14,7 +14,7 @@ import Stemmer
 
 from assistant.answer_type import FUNCTION_WORDS
 from assistant.models import Source
-from assistant.places import country_mentions
+from assistant.places import capitalised_if_typed_lower, country_mentions
 from assistant.retriever import to_source
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -53,9 +53,7 @@ def found_words(question: str, text: str) -> set[str]:
     if CAPTION.search(text):
         words |= _CAPTION_WORDS
     named = {iso for iso, _ in country_mentions(text)}
-    if question[1:].islower():  # typed without capitals: "how long have kyiv's backers …"
-        question = " ".join(w[:1].upper() + w[1:] for w in question.split())
-    for iso, name in country_mentions(question):
+    for iso, name in country_mentions(capitalised_if_typed_lower(question)):
         if iso in named:
             words |= stems(name)
     return words
