@@ -25,10 +25,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.chain import Assistant, QuestionError, clean_question
-from assistant.models import Answer, Citation, Source
 from assistant.retriever import Filters
-from footnote.models import ArticleMeta
 from footnote.settings import Settings, get_settings
+from footnote.types import Answer, ArticleMeta, Citation, RefusalReason, Source
 from ingest.errors import IngestError
 from ingest.fetch import fetch_draft
 from ingest.library import ArticleInfo, Library, derive_title, slugify
@@ -96,8 +95,8 @@ def answer_blocks(turn: Turn) -> list[str]:
         # Written by a language model and verified: shown as text, every character escaped.
         blocks += [md_text(p) for p in answer.text.split("\n\n") if p.strip()]
     elif answer.abstained:
-        reason = answer.text.split("\n", 1)[0]
-        blocks.append(md_text(reason))
+        reason = answer.refusal_reason or RefusalReason.NOT_ANSWERED
+        blocks.append(md_text(reason.message))
         if answer.sources:
             blocks.append("_The closest passages are beside the chat, marked “not an answer”._")
     else:
@@ -1093,10 +1092,6 @@ def launch(blocks: gr.Blocks, settings: Settings, **options: Any):
         footer_links=["api"],
         **options,
     )
-
-
-def build_app(settings: Settings, library: Library | None = None, assistant: Assistant | None = None) -> gr.Blocks:
-    return FootnoteApp(settings, library, assistant).build()
 
 
 def main() -> int:

@@ -1,329 +1,252 @@
-"""The default answerer: no LLM, only verbatim sentences from the retrieved passages.
+"""The default answerer: no LLM, only verbatim sentences of the retrieved passages, chosen by
+Footnote's own answer model (assistant/scorer.py).
 
-Each sentence of the top passages is scored against the question by meaning (embedding cosine)
-and by the question's rare words it contains (IDF-weighted overlap). The best few are quoted
-whole, each with its own citation. When the best evidence is weak, or the question hinges on
-words the corpus never uses, the answer says the corpus does not answer, and shows the closest
-passages as such.
+Two steps, as in a retrieve-then-read pipeline:
+
+1. **Candidates.** Every sentence of the top passages is scored cheaply: its stored embedding's
+   cosine with the question, the share of the question's rare words (IDF-weighted) it holds, and a
+   prior for its passage's retrieval rank. The best ``candidates`` go on; the rest cannot be worth
+   the model's time (docs/answering.md measures how rarely the evidence falls below the cut).
+2. **Reading.** The answer model reads the question with each candidate (its sentence, heading and
+   previous sentence) and scores how well the sentence answers it. The sentences within
+   ``quote_margin`` (in logits) of the best are the quotes, up to ``max_quotes``, grouped by article.
+3. **Deciding.** The question's answerability is a probability from five signals: the best
+   sentence's score and the mean of the best three; how much of the question's vocabulary
+   (IDF-weighted) the best passage holds; how much of it the corpus never uses; and the best
+   sentence's embedding cosine. The weights are
+   a logistic regression fitted on SQuAD articles held out of the model's training
+   (tools/fit_answerer.py; assistant/answer_model/answerability.json). Below ``min_answerability``
+   (one setting, chosen on the same validation articles) the answer says the corpus does not
+   answer, and shows the closest passages as such.
+
+Quotes are slices of the article at the sentence's span, so they are verbatim by construction.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from assistant.answer_type import (
-    acting_country,
-    asked_outcome,
-    asks_affiliation,
-    expected_type,
-    has_answer_of_type,
-    is_author_note,
-    speaker,
-)
-from assistant.attribution import named_writer, names_country, speaker_exempt, speaks, writers
-from assistant.models import Answer, Citation, Source
-from assistant.names import missing_names
 from assistant.retriever import Retrieval
-from assistant.sentences import (
-    CAPTION,
-    QUESTION_WORDS,
-    STEMMER,
-    ScoredSentence,
-    corpus_sentences,
-    found_words,
-    next_sentence,
-    overlap,
-    query_weights,
-    same_sentence,
-    stems,
-)
+from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
+from footnote.text import QUESTION_WORDS, stem_words, words
+from footnote.types import Answer, Citation, RefusalReason, Source
 
-REFUSAL = "The corpus does not answer this question."
+REFUSAL = RefusalReason.NOT_ANSWERED.message
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """The refuse/answer decision and quote selection, fitted on the development questions.
+class AnswerSettings:
+    """How sentences are chosen and when the answer is a refusal (docs/answering.md)."""
 
-    confidence = best sentence cosine + coverage, where coverage is the IDF-weighted share of the
-    question's words found in the best passage (words the corpus never uses count as not found).
-    See docs/answering.md.
-    """
+    max_quotes: int = 4  # quotes in one answer
+    passages: int = 6  # retrieved passages whose sentences are candidates
+    candidates: int = 8  # sentences the answer model reads, best of the first stage
+    min_answerability: float = field(default_factory=lambda: fitted_threshold())  # P(answerable) needed
+    quote_margin: float = 2.0  # quote sentences within this many logits of the best
+    passage_prior: float = 0.3  # first stage: added for the passage's rank, all of it for the first
+    meaning_weight: float = 0.6  # first stage: weight * cosine + (1 - weight) * word overlap
 
-    min_confidence: float = 0.55
-    meaning_weight: float = 0.6  # sentence score = weight * cosine + (1 - weight) * overlap
-    keep_ratio: float = 0.75  # quote sentences scoring at least this share of the best
-    min_keep: float = 0.35
-    typed_focus: float = 0.9  # a typed answer's sentence needs this share of the best overlap
-    passage_prior: float = 0.3  # added to a sentence's score for its passage's rank: all of it for the first
-    own_words: float = 0.5  # a follow-up's cosine: this share with the follow-up alone, the rest with both questions
+    @classmethod
+    def from_settings(cls, settings) -> AnswerSettings:
+        """The app's settings (footnote.settings.Settings); an unset threshold is the fitted one."""
+        return cls(
+            max_quotes=settings.max_quotes,
+            candidates=settings.answer_candidates,
+            min_answerability=fitted_threshold() if settings.min_answerability is None else settings.min_answerability,
+            quote_margin=settings.quote_margin,
+        )
+
+
+FEATURES = ("best_logit", "mean_top3", "coverage", "unknown", "cosine")
 
 
 @dataclass(frozen=True)
-class Confidence:
-    cosine: float
-    coverage: float
-    value: float
+class Answerability:
+    """Logistic regression from the reading's signals (FEATURES) to P(the corpus answers)."""
 
+    weights: tuple[float, ...]
+    bias: float
 
-class ExtractiveAnswerer:
-    def __init__(self, index, max_quotes: int = 4, calibration: Calibration | None = None, passages: int = 6):
-        self.index = index
-        self.max_quotes = max_quotes
-        self.calibration = calibration or Calibration()
-        self.passages = passages
-
-    def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        scored = self.score_sentences(retrieval, question)
-        kind = expected_type(question)
-        writer = named_writer(question, writers(self.index.lexical.snapshot()))
-        if writer and asks_affiliation(question):
-            kind = "author"  # "Where does Lami Kim work?": her author's note says, however little else matches
-        if kind != "author" and not _ABOUT_AUTHOR.search(question):
-            # an author's note answers questions about the author; "Lami Kim's plan" is about her argument
-            scored = [s for s in scored if not is_author_note(s.text)]
-        missing = missing_names(question, retrieval.sources, self.index.lexical)
-        if missing:
-            reason = f"{REFUSAL} None of the passages found mentions {', '.join(missing)}."
-            return refusal(question, retrieval, reason)
-        if _PHOTO_Q.search(retrieval.query):  # the caption is the evidence, however weakly the passages match
-            return self.caption_answer(question, retrieval)
-        if not scored or (self.confidence(retrieval, scored).value < self.calibration.min_confidence and not writer):
-            return refusal(question, retrieval)
-        if kind == "author":
-            return self.author_answer(question, retrieval, scored, writer)
-        chosen = self.across_articles(scored) if _ACROSS_ARTICLES.search(question) else self.choose(scored)
-        if not chosen:  # no sentence scores even min_keep: nothing worth quoting
-            return refusal(question, retrieval)
-        if _WHY_Q.search(question) or retrieval.query != question:
-            chosen = with_next(chosen, self.max_quotes)
-        if kind:
-            chosen = self.typed(kind, scored, chosen, retrieval.query, question)
-            if not chosen:
-                return refusal(question, retrieval, f"{REFUSAL} The passages found give no {kind} for it.")
-        who = speaker(question)
-        if who and not speaker_exempt(who, retrieval.sources, writers(self.index.lexical.snapshot())):
-            chosen = self.spoken(who, scored, chosen, kind, retrieval.query)
-            if not chosen:
-                return refusal(question, retrieval, f"{REFUSAL} None of the passages found reports what {who} said.")
-        outcome = asked_outcome(question)
-        if outcome and not any(stems(outcome) <= stems(sent.text) for sent in chosen):
-            return refusal(question, retrieval, f"{REFUSAL} None of the passages found says whether it {outcome}.")
-        doer = acting_country(question)
-        if doer and not names_country(doer, chosen):
-            return refusal(question, retrieval, f"{REFUSAL} No passage found says this of {doer}.")
-        return compose(question, retrieval, chosen)
-
-    def typed(
-        self, kind: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], query: str, question: str = ""
-    ) -> list[ScoredSentence]:
-        """For a typed question, the strong sentences that hold an answer of that type *and* are about
-        the question's specifics (a dollar figure in a sentence about something else does not say
-        what Poland paid), drawn from every strong sentence, not only the best few: the one with
-        the number may rank fifth. ``query`` includes the earlier question a follow-up leans on,
-        so a name or number from that question is not taken for the answer; and a follow-up's own
-        words must be in the sentence too ("When does it come into force?" after a question about
-        the summit is not answered by the summit's date)."""
-        c = self.calibration
-        floor = max(scored[0].score * c.keep_ratio, c.min_keep)
-        focus = c.typed_focus * max(s.overlap for s in chosen)
-        own = stems(question) - QUESTION_WORDS - _ASKED_FOR if question and question != query else set()
-        fits = [
-            s
-            for s in scored
-            if s.score >= floor
-            and has_answer_of_type(kind, s.text, query)
-            and (not own or own & found_words(question, s.text))
-        ]
-        if not any(s.overlap >= focus for s in fits):
-            return []
-        return self.choose(fits, best=scored[0].score)
-
-    def spoken(
-        self, who: str, scored: list[ScoredSentence], chosen: list[ScoredSentence], kind: str, query: str
-    ) -> list[ScoredSentence]:
-        """For "what did the Kremlin say": the quotes chosen if one has the speaker speak, or else the
-        sentences of the best sentence's article worth quoting at all that do (of the question's type,
-        if it has one), or none. The words around the speaker ("Seoul's plan to send air defense
-        systems") match the sentence that reports what provoked the response better than the
-        response itself, which an article reports next to it, not in another article."""
-        if any(speaks(who, sent.text) for sent in chosen):
-            return chosen
-        fits = [
-            s
-            for s in scored
-            if s.score >= self.calibration.min_keep
-            and s.source.article_id == scored[0].source.article_id
-            and speaks(who, s.text)
-            and (not kind or has_answer_of_type(kind, s.text, query))
-        ]
-        return self.choose(fits) if fits else []
-
-    def author_answer(
-        self, question: str, retrieval: Retrieval, scored: list[ScoredSentence], writer: str = ""
-    ) -> Answer:
-        """Who wrote it, or who the named writer is: the byline or author's note of the article the
-        question is about, or of the article the named writer wrote.
-
-        The article is the one of the best passage: retrieval matched the question's other words
-        against titles and sections as well as text ("the analysis of what North Korea's role in
-        Ukraine means for South Korea" is a title), sentences only against text. Its note is
-        usually its last paragraph, which those words would never retrieve.
-        """
-        article_id = None if writer else retrieval.sources[0].article_id
-        author = writer or scored[0].source.author
-        notes = [
-            sent
-            for sent in corpus_sentences(self.index.lexical.snapshot(), article_id)
-            if (is_author_note(sent.text) and (not writer or writer in sent.text))
-            or (author and author in sent.text and len(sent.text.split()) <= 40)
-        ]
-        if not notes:
-            return refusal(question, retrieval, f"{REFUSAL} The article found does not say who wrote it.")
-        return compose(question, retrieval, notes[:1])
-
-    def caption_answer(self, question: str, retrieval: Retrieval) -> Answer:
-        """What a photo shows, where and when it was taken, who took it: its caption and credit.
-
-        A caption shares almost no words with the article's argument, so retrieval on the
-        question rarely reaches it; the photo of the best-ranked article that has one is meant.
-        """
-        by_article = captions(self.index.lexical.snapshot())
-        for source in retrieval.sources:
-            if source.article_id in by_article:
-                return compose(question, retrieval, by_article[source.article_id])
-        return refusal(question, retrieval, f"{REFUSAL} The articles found have no photo caption.")
-
-    def confidence(self, retrieval: Retrieval, scored: list[ScoredSentence]) -> Confidence:
-        stats = self.index.lexical.term_stats(retrieval.query)
-        weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
-        total = sum(weights.values()) or 1.0
-        passage = found_words(retrieval.query, scored[0].source.text)
-        coverage = sum(w for t, w in weights.items() if t in passage) / total
-        cosine = max(s.cosine for s in scored)
-        return Confidence(cosine, coverage, cosine + coverage)
-
-    def score_sentences(self, retrieval: Retrieval, question: str = "") -> list[ScoredSentence]:
-        """Each sentence of the top passages, scored by meaning and by the question's words it holds,
-        plus a prior for its passage's rank: retrieval judged the passage with its neighbours and
-        both kinds of match, so of two sentences equally close to the question the one in the best
-        passage is the likelier answer (measured: docs/answering.md, round 6). A follow-up is
-        searched together with the question before it, but asks for something new: its meaning is
-        half measured against its own words, or the earlier answer wins again ("What does North
-        Korea's military gain from fighting there?" after Zelensky's words about those battles)."""
-        candidates: list[tuple[Source, int, int, str, float]] = []
-        vectors: list[np.ndarray | None] = []
-        snap = self.index.lexical.snapshot()
-        c = self.calibration
-        for rank, source in enumerate(retrieval.sources[: self.passages]):
-            stored = snap.sentence_vectors(source.passage_id)
-            prior = c.passage_prior * (1 - rank / self.passages)
-            for j, (s, e) in enumerate(source.sentences or [(source.start, source.end)]):
-                text = source.text[s - source.start : e - source.start]
-                if len(text.split()) >= 3:
-                    candidates.append((source, s, e, text, prior))
-                    vectors.append(stored[j] if stored is not None and j < len(stored) else None)
-        if not candidates:
-            return []
-        missing = [i for i, v in enumerate(vectors) if v is None]  # an index written before sentence vectors
-        if missing:
-            for i, v in zip(missing, self.index.embedder.embed([candidates[i][3] for i in missing]), strict=True):
-                vectors[i] = v
-        cosines = np.stack(vectors) @ retrieval.vector
-        if question and question != retrieval.query:  # a follow-up, searched with the question before it
-            own = np.stack(vectors) @ self.index.embedder.embed_one(question)
-            cosines = (1 - c.own_words) * cosines + c.own_words * own
-        weights = query_weights(self.index.lexical.term_stats(retrieval.query))
-        w = c.meaning_weight
-        out = []
-        for (source, s, e, text, prior), cos in zip(candidates, cosines, strict=True):
-            shared = overlap(weights, retrieval.query, text)
-            score = w * float(cos) + (1 - w) * shared + prior
-            out.append(ScoredSentence(source, s, e, text, float(cos), shared, score))
-        out.sort(key=lambda x: -x.score)
-        return out
-
-    def across_articles(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """For "what does each article say …": up to three sentences from each of the two best
-        articles, each measured against its own article's best, so one source's stronger wording
-        does not crowd the other out of the comparison."""
-        by_article: dict[str, list[ScoredSentence]] = {}
-        for sent in scored:
-            by_article.setdefault(sent.source.article_id, []).append(sent)
-        per_article = max(self.max_quotes - 1, 1)
-        chosen = []
-        for sentences in list(by_article.values())[:2]:
-            chosen += self.choose(sentences)[:per_article]
-        return chosen
-
-    def choose(self, scored: list[ScoredSentence], best: float | None = None) -> list[ScoredSentence]:
-        """The best sentence, and those close to it, without repeats."""
-        c = self.calibration
-        best = scored[0].score if best is None else best
-        chosen: list[ScoredSentence] = []
-        for sent in scored:
-            if len(chosen) >= self.max_quotes or sent.score < max(best * c.keep_ratio, c.min_keep):
-                break
-            if any(same_sentence(sent, other) for other in chosen):
-                continue
-            chosen.append(sent)
-        return chosen
-
-
-# What a typed follow-up asks for, which the answer need not repeat: "Who is the source for that figure?"
-_ASKED_FOR = frozenset(STEMMER.stemWords(["source", "figure", "number", "amount", "sum", "date", "time", "name"]))
-_ABOUT_AUTHOR = re.compile(
-    r"\b(author|writer|wrote|professor|affiliat\w*|works? (for|at)|employ\w*|institute|institution|teach\w*|"
-    r"credentials)\b|^\s*who is\b",
-    re.I,
-)
-# A comparison: the answer must quote every source, not the one that matches best.
-_ACROSS_ARTICLES = re.compile(
-    r"\b(both|each) (of the (two )?)?(articles?|pieces?|authors?|op-eds?|commentar(y|ies))\b|"
-    r"\b(the|these) two (articles|pieces|authors|op-eds)\b|\bcompar\w+ the (articles|pieces|two)\b",
-    re.IGNORECASE,
-)
-_WHY_Q = re.compile(r"^\s*(and |but |so )?why\b|\bwhat (is|are|was|were) the reasons?\b", re.IGNORECASE)
-
-
-def with_next(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """Each of the two best sentences with the sentence that follows it in its paragraph, for a
-    "why" question and for a follow-up. Writers state a claim, then give the reason ("…not a
-    proportional response. Russia's invitation … does not directly target South Korean lives.");
-    and a follow-up ("And if Moscow refuses?") asks for the next step of what the earlier question
-    found, which the search text (both questions) ranks below the sentence that answered it."""
-    out = list(chosen)
-    for sent in chosen[:2]:
-        after = next_sentence(sent)
-        if after and len(out) < limit + 1 and not any(same_sentence(after, other) for other in out):
-            out.insert(out.index(sent) + 1, after)
-    return out
-
-
-# Not "picture" or "image": "the bigger picture", "Russia's image" are about the argument.
-_PHOTO_Q = re.compile(r"\b(photo\w*|captions?)\b", re.IGNORECASE)
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features[name] for w, name in zip(self.weights, FEATURES, strict=True))
+        return float(1.0 / (1.0 + np.exp(-z)))
 
 
 @lru_cache(maxsize=1)
-def captions(snap) -> dict[str, list[ScoredSentence]]:
-    """Each article's photo captions, with the date and credit that follow them in their paragraph."""
-    found: dict[str, list[ScoredSentence]] = {}
-    for sent in corpus_sentences(snap):
-        taken = found.get(sent.source.article_id, [])
-        if not CAPTION.search(sent.text) or any(c.start <= sent.start < c.end for c in taken):
-            continue
-        caption = [sent]
-        while len(caption) < 3 and (after := next_sentence(caption[-1])):
-            caption.append(after)
-        found.setdefault(sent.source.article_id, []).extend(caption)
-    return found
+def _fitted() -> dict:
+    data = json.loads((MODEL_DIR / "answerability.json").read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{MODEL_DIR / 'answerability.json'}: features {data['features']} are not {FEATURES}")
+    return data
 
 
-def compose(question: str, retrieval: Retrieval, chosen: list[ScoredSentence]) -> Answer:
+def shipped_answerability() -> Answerability:
+    """The regression fitted with the shipped model (tools/fit_answerer.py)."""
+    return Answerability(tuple(_fitted()["weights"]), _fitted()["bias"])
+
+
+def fitted_threshold() -> float:
+    """The ``min_answerability`` chosen on the validation articles with the shipped model."""
+    return float(_fitted()["min_answerability"])
+
+
+@dataclass
+class Reading:
+    """What the answer model made of the retrieved passages: sentences best first, and the signals
+    the answerability is computed from."""
+
+    sentences: list[ScoredSentence]
+    features: dict[str, float]
+
+
+@dataclass
+class ScoredSentence:
+    """A sentence of a retrieved passage: where it is, and how well it answers."""
+
+    source: Source
+    start: int
+    end: int
+    text: str
+    first_stage: float = 0.0
+    cosine: float = 0.0
+    logit: float = float("-inf")
+
+
+class ExtractiveAnswerer:
+    """Answers with the retrieved passages' own sentences, read by the answer model."""
+
+    def __init__(
+        self,
+        index,
+        settings: AnswerSettings | None = None,
+        scorer: AnswerScorer | None = None,
+        answerability: Answerability | None = None,
+    ):
+        self.index = index
+        self.settings = settings or AnswerSettings()
+        self.scorer = scorer or load_scorer(index.settings.model_path(), index.settings.cache_dir)
+        self.answerability = answerability or shipped_answerability()
+
+    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
+        reading = self.read(question, retrieval)
+        if not reading.sentences:
+            return refusal(question, retrieval, RefusalReason.NOTHING_FOUND)
+        p = self.answerability.probability(reading.features)
+        if p < self.settings.min_answerability:
+            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
+        return compose(question, retrieval, self.choose(reading.sentences), p)
+
+    def read(self, question: str, retrieval: Retrieval) -> Reading:
+        """The candidates scored by the answer model, best first, and the answerability signals.
+
+        A follow-up was searched together with the question before it (``retrieval.query``); it is
+        read both with that context and on its own words, so the sentence that answered the earlier
+        question does not simply win again."""
+        candidates = self.candidates(retrieval)
+        if not candidates:
+            return Reading([], {})
+        inputs = [self.candidate(s) for s in candidates]
+        logits = self.scorer.logits(retrieval.query, inputs)
+        if question and question != retrieval.query:
+            logits = (logits + self.scorer.logits(question, inputs)) / 2
+        for sent, logit in zip(candidates, logits, strict=True):
+            sent.logit = float(logit)
+        ranked = sorted(candidates, key=lambda s: -s.logit)
+        return Reading(ranked, self.features(retrieval, ranked))
+
+    def features(self, retrieval: Retrieval, ranked: list[ScoredSentence]) -> dict[str, float]:
+        """The signals answerability is computed from (FEATURES): the model's best score and the mean
+        of its best three (an answer is often stated, then elaborated, in neighbouring sentences); the share
+        of the question's words (IDF-weighted, question words aside) in the best sentence's passage
+        with its title and section; the share the corpus never uses (a name no article mentions);
+        the best sentence cosine."""
+        stats = self.index.lexical.term_stats(retrieval.query)
+        weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
+        total = sum(weights.values())
+        best = ranked[0].source
+        found = set(stem_words(words(f"{best.title} {best.section} {best.text}")))
+        unknown = {t for t, known in zip(stats.terms, stats.known, strict=True) if not known}
+        return {
+            "best_logit": ranked[0].logit,
+            "mean_top3": float(np.mean([s.logit for s in ranked[:3]])),
+            "coverage": sum(w for t, w in weights.items() if t in found) / total if total else 1.0,
+            "unknown": sum(w for t, w in weights.items() if t in unknown) / total if total else 0.0,
+            "cosine": max(s.cosine for s in ranked),
+        }
+
+    def candidates(self, retrieval: Retrieval) -> list[ScoredSentence]:
+        return candidate_sentences(self.index, retrieval, self.settings)
+
+    @staticmethod
+    def candidate(sent: ScoredSentence) -> Candidate:
+        """What the model reads besides the sentence: the article's title and section, and the
+        sentence before it in its passage (what "it" or "the deal" refers to)."""
+        source = sent.source
+        heading = " › ".join(x for x in (source.title, source.section) if x)
+        before = [(s, e) for s, e in source.sentences if e <= sent.start]
+        previous = source.text[before[-1][0] - source.start : before[-1][1] - source.start] if before else ""
+        return Candidate(sent.text, heading, previous)
+
+    def choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The best sentence and those nearly as good, up to ``max_quotes``."""
+        c = self.settings
+        floor = scored[0].logit - c.quote_margin
+        return [s for s in scored if s.logit >= floor][: c.max_quotes]
+
+
+def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:
+    """The sentences of the top passages worth reading, by the cheap first-stage score."""
+    c = settings
+    snap = index.lexical.snapshot()
+    weights = query_weights(index.lexical.term_stats(retrieval.query))
+    total = sum(weights.values())
+    out: list[ScoredSentence] = []
+    vectors: list[np.ndarray | None] = []
+    seen: set[str] = set()
+    for rank, source in enumerate(retrieval.sources[: c.passages]):
+        stored = snap.sentence_vectors(source.passage_id)
+        prior = c.passage_prior * (1 - rank / c.passages)
+        for j, (s, e) in enumerate(source.sentences or [(source.start, source.end)]):
+            text = source.text[s - source.start : e - source.start]
+            key = " ".join(text.lower().split())
+            if len(text.split()) < 3 or key in seen:
+                continue
+            seen.add(key)
+            found = set(stem_words(words(text)))
+            overlap = sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+            out.append(ScoredSentence(source, s, e, text, first_stage=(1 - c.meaning_weight) * overlap + prior))
+            vectors.append(stored[j] if stored is not None and j < len(stored) else None)
+    if not out:
+        return []
+    missing = [i for i, v in enumerate(vectors) if v is None]  # an index written before sentence vectors
+    if missing:
+        for i, v in zip(missing, index.embedder.embed([out[i].text for i in missing]), strict=True):
+            vectors[i] = v
+    cosines = np.stack(vectors) @ retrieval.vector
+    for sent, cos in zip(out, cosines, strict=True):
+        sent.cosine = float(cos)
+        sent.first_stage += c.meaning_weight * sent.cosine
+    out.sort(key=lambda s: -s.first_stage)
+    return out[: c.candidates]
+
+
+def query_weights(stats) -> dict[str, float]:
+    """IDF of each of the question's words the corpus knows, but for words that only ask."""
+    return {
+        t: idf
+        for t, known, idf in zip(stats.terms, stats.known, stats.idf, strict=True)
+        if known and t not in QUESTION_WORDS
+    }
+
+
+def compose(
+    question: str, retrieval: Retrieval, chosen: list[ScoredSentence], answerability: float | None = None
+) -> Answer:
     """Quotes grouped by article (best article first), in reading order within each article."""
     groups: dict[str, list[ScoredSentence]] = {}
     for sent in chosen:
@@ -347,6 +270,7 @@ def compose(question: str, retrieval: Retrieval, chosen: list[ScoredSentence]) -
         citations=citations,
         sources=retrieval.sources,
         search_query=retrieval.query,
+        answerability=answerability,
     )
 
 
@@ -379,9 +303,15 @@ def cite(n: int, source: Source, start: int, end: int) -> Citation:
     )
 
 
-def refusal(question: str, retrieval: Retrieval, reason: str = "") -> Answer:
+def refusal(
+    question: str,
+    retrieval: Retrieval,
+    reason: RefusalReason = RefusalReason.NOT_ANSWERED,
+    best: float | None = None,
+) -> Answer:
+    """The corpus does not answer: say so plainly, and show the closest passages as "not an answer"."""
     closest = retrieval.sources[:3]
-    lines = [reason or REFUSAL]
+    lines = [reason.message]
     if closest:
         lines.append("\nClosest passages (not an answer):")
         for s in closest:
@@ -392,6 +322,8 @@ def refusal(question: str, retrieval: Retrieval, reason: str = "") -> Answer:
         question=question,
         text="\n".join(lines),
         abstained=True,
+        refusal_reason=reason,
+        answerability=best,
         sources=retrieval.sources,
         search_query=retrieval.query,
     )

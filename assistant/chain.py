@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import ExtractiveAnswerer, cite
+from assistant.answer import AnswerSettings, ExtractiveAnswerer, cite
 from assistant.followup import search_query
 from assistant.llm import LLMAnswerer
-from assistant.models import Answer
 from assistant.retriever import Filters, HybridRetriever, Retrieval
 from footnote.settings import Settings
+from footnote.types import Answer
 
 MAX_QUESTION_CHARS = 2000
 
@@ -63,11 +63,7 @@ def build_retrieval(retriever: HybridRetriever) -> Runnable:
 def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer | LLMAnswerer) -> Runnable:
     def answer(step: tuple[Ask, Retrieval, str]) -> Answer:
         ask, retrieval, notice = step
-        if isinstance(answerer, LLMAnswerer):
-            result = answerer.answer(ask.question, retrieval, ask.history)
-        else:
-            result = answerer.answer(ask.question, retrieval)
-        return with_notice(result, notice)
+        return with_notice(answerer.answer(ask.question, retrieval, ask.history), notice)
 
     return build_retrieval(retriever) | RunnableLambda(answer)
 
@@ -85,7 +81,7 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.retriever = HybridRetriever(index=index, k=settings.top_k)
-        self.answerer = ExtractiveAnswerer(index, max_quotes=settings.max_quotes)
+        self.answerer = ExtractiveAnswerer(index, AnswerSettings.from_settings(settings))
         # Optional LLM synthesis; the extractive answerer stays its fallback (and serves quotes()).
         self.llm = LLMAnswerer(settings, fallback=self.answerer) if settings.llm_backend != "none" else None
         self.retrieval = build_retrieval(self.retriever)
@@ -113,7 +109,7 @@ class Assistant:
         """The best verbatim quotes on a topic, one per passage, ready to paste with attribution."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
-        scored = self.answerer.score_sentences(retrieval)
+        scored = self.answerer.read(question, retrieval).sentences
         picked, seen = [], set()
         for sent in scored:
             if sent.source.passage_id in seen:

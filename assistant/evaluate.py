@@ -14,8 +14,8 @@ from pathlib import Path
 
 from assistant.chain import Assistant
 from assistant.metrics import score_run
-from assistant.models import Answer
 from footnote.settings import Settings
+from footnote.types import Answer
 from ingest.index import Index
 from ingest.load import corpus_files
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer_type import FUNCTION_WORDS
+from footnote.text import FUNCTION_WORDS
 
 _REFERS_BACK = re.compile(
     r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|there|he|him|his|she|her|"

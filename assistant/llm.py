@@ -33,10 +33,10 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
 from assistant.answer import REFUSAL, refusal
-from assistant.models import Answer, Source
 from assistant.retriever import Retrieval
 from assistant.verify import Thresholds, Verified, Verifier, complete_prefix
 from footnote.settings import Settings
+from footnote.types import Answer, RefusalReason, Source
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class LLMAnswerer:
         verifier = verifier or Verifier(sources, self.fallback.index.embedder.embed, self.thresholds)
         verified = verifier.verify(text)
         if is_refusal(text, verified):
-            return refusal(question, retrieval)
+            return refusal(question, retrieval, RefusalReason.LLM_DECLINED)
         if not verified.sentences:
             return self._fall_back(question, retrieval, "The language model returned no usable answer")
         return self._compose(question, retrieval, verified)

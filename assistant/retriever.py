@@ -17,8 +17,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.models import Source
-from assistant.places import standard_names
+from footnote.types import Source
 from ingest.store import StoredPassage
 
 
@@ -77,7 +76,7 @@ class HybridRetriever(BaseRetriever):
         if not len(snap) or (allowed is not None and not allowed):
             return Retrieval(query, vector)
         dense = snap.dense(vector)
-        lexical = snap.bm25(self.index.lexical.query_terms(" ".join([query, *standard_names(query)])))
+        lexical = snap.bm25(self.index.lexical.query_terms(query))
         scores = fuse(dense, lexical, self._setting("dense_weight", 0.4))
         scores = with_context(scores, snap.prev, snap.next, self._setting("context_weight", 0.2))
         mask = snap.mask(allowed)

@@ -53,11 +53,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.answer import REFUSAL, cite
-from assistant.models import Citation, Source
+from footnote.text import stem_words
+from footnote.types import Citation, Source
 
 MARK = "⚠"
 
@@ -191,7 +191,6 @@ def _is_abbreviation(text: str, start: int, i: int) -> bool:
 
 # ----------------------------------------------------------------------------- words and numbers
 
-_STEMMER = Stemmer.Stemmer("english")
 _STOPWORDS = frozenset(STOPWORDS_EN) | _wordset(
     "about above after again against all am any because before being below between both can could did do does "
     "doing down during each few from further had has have having he her here hers him his how i into its it's "
@@ -217,7 +216,7 @@ _NUMBER_WORDS |= {"dozen": "12", "hundred": "100", "thousand": "1000"}
 
 def content_stems(text: str) -> set[str]:
     words = [w.lower().replace("’", "'").split("'")[0] for w in _WORD.findall(text)]
-    return set(_STEMMER.stemWords([w for w in words if w not in _STOPWORDS and len(w) > 1]))
+    return set(stem_words([w for w in words if w not in _STOPWORDS and len(w) > 1]))
 
 
 def numbers(text: str) -> list[str]:

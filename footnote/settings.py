@@ -67,8 +67,20 @@ class Settings(BaseSettings):
     dense_weight: float = 0.4
     context_weight: float = 0.2
 
-    # Answering.
-    max_quotes: int = 4
+    cache_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "footnote",
+        description="where derived model files are cached (the answer model's ONNX export)",
+    )
+
+    # Answering (assistant/answer.py; docs/answering.md has how each was chosen).
+    max_quotes: int = Field(default=4, description="most quotes in one extractive answer")
+    answer_candidates: int = Field(default=8, description="sentences the answer model reads per question")
+    min_answerability: float | None = Field(
+        default=None,
+        description="answerability (a probability) needed to answer rather than refuse; empty means the value "
+        "fitted with the shipped model on validation articles (assistant/answer_model/answerability.json)",
+    )
+    quote_margin: float = Field(default=2.0, description="quote sentences within this many logits of the best")
     quote_count: int = 5
 
     # Optional LLM synthesis. "none" keeps the extractive answerer (the default and the fallback).

@@ -2,19 +2,23 @@
 
 A passage ends where the author ended a paragraph once it holds half the target, and never grows
 past the target unless one sentence is longer. Its section is the path of headings above it
-("Article › Section"), which the lexical index reads too. The size was chosen by measurement
-(docs/retrieval.md). A passage is always an exact slice of the article, so its text can be shown,
-highlighted and quoted without any bookkeeping beyond two offsets.
+("Article › Section"), which the lexical index reads too. A heading also opens the passage that
+follows it, as one more span: a news article states its point in its headline and first
+paragraph, so the headline must be searchable, embeddable and quotable like any sentence, and
+the first passage reads as the article's own summary (docs/retrieval.md, "headline and lede").
+The size was chosen by measurement (docs/retrieval.md). A passage is always an exact slice of
+the article, so its text can be shown, highlighted and quoted without any bookkeeping beyond two
+offsets.
 """
 
 from __future__ import annotations
 
-from footnote.models import Article, Passage, Span
+from footnote.types import Article, Passage, Span
 from ingest.segment import segment
 
 SECTION_SEPARATOR = " › "  # a passage's section is its heading path: "Part › Chapter"
 # Bump when the same text would be cut into different passages, so stored indexes can tell.
-CHUNKING_VERSION = 2
+CHUNKING_VERSION = 3
 
 
 def chunking_key(target_chars: int) -> str:
@@ -52,6 +56,9 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
             )
             current.clear()
 
+    headings: list[Span] = []  # headings waiting to open the next passage
+    opening: set[Span] = set()
+
     for block in blocks:
         if block.kind == "heading":
             flush()
@@ -59,17 +66,27 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
                 path.pop()
             path.append((block.level, article.content[block.start : block.end]))
             section = SECTION_SEPARATOR.join(text for _, text in path)
+            headings.append(Span(block.start, block.end))
             continue
         paragraph_no += 1
         if current and _length(current) >= target_chars // 2:
             flush()  # prefer to end a passage where the author ended a paragraph
+        if headings:
+            current_paragraph = paragraph_no
+            current.extend(headings)
+            opening = set(headings)  # a heading stays with the text it opens, however long
+            headings.clear()
         for sentence in block.sentences:
-            if current and sentence.end - current[0].start > target_chars:
+            if current and current[-1] not in opening and sentence.end - current[0].start > target_chars:
                 flush()
             if not current:
                 current_paragraph = paragraph_no
             current.append(sentence)
     flush()
+    if headings:  # headings with no text after them (an outline's last entries) are text too
+        current_paragraph = paragraph_no
+        current.extend(headings)
+        flush()
     return passages
 
 

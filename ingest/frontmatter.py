@@ -7,7 +7,7 @@ import re
 import yaml
 from pydantic import ValidationError
 
-from footnote.models import ArticleMeta
+from footnote.types import ArticleMeta
 from ingest.errors import IngestError
 
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from footnote.models import Article, Passage, Span
 from footnote.settings import Settings
+from footnote.types import Article, Passage, Span
 from ingest.chunk import chunk_article, chunking_key
 from ingest.embed import Embedder, embedder_for
 from ingest.errors import IngestError

@@ -20,10 +20,10 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from scipy import sparse
 
+from footnote.text import stem_words
 from ingest.store import PassageStore, StoredPassage, stored_passage
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -123,11 +123,9 @@ class Snapshot:
 class LexicalIndex:
     def __init__(self, store: PassageStore):
         self.store = store
-        self._stemmer = Stemmer.Stemmer("english")
         self._vocab: dict[str, int] = {}
         self._entries: dict[str, _Entry] = {}
         self._refresh_lock = threading.Lock()
-        self._stem_lock = threading.Lock()
         self._snapshot = Snapshot([], {}, store.embedder.dimension)
         self.refresh()
 
@@ -185,21 +183,10 @@ class LexicalIndex:
     def stems(self, text: str) -> list[str]:
         """Lower-cased words of two or more characters, stop words removed, Snowball-stemmed."""
         words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
-        with self._stem_lock:  # a PyStemmer object is not meant to be shared between threads
-            return self._stemmer.stemWords(words)
+        return stem_words(words)  # footnote.text: one stemmer per thread
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.stems(text)))
-
-    def search(self, text: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Passage ids with BM25 scores, best first; ``allowed`` restricts to some articles."""
-        snap = self._snapshot
-        scores = snap.bm25(self.query_terms(text))
-        mask = snap.mask(allowed)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [(snap.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def term_stats(self, text: str) -> TermStats:
         snap = self._snapshot

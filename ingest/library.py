@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from footnote.models import Article, ArticleMeta
 from footnote.settings import Settings
+from footnote.types import Article, ArticleMeta
 from ingest.errors import IngestError
 from ingest.frontmatter import render_article
 from ingest.index import Index, Progress, SyncReport
@@ -184,10 +184,6 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def meta_overrides(**fields: str | None) -> dict[str, str]:
-    return {k: v for k, v in fields.items() if v}
 
 
 __all__ = ["ArticleInfo", "ArticleMeta", "Library", "derive_title", "safe_file_name", "slugify", "write_atomic"]

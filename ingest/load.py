@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from footnote.models import Article, ArticleMeta
+from footnote.types import Article, ArticleMeta
 from ingest.decode import decode_text
 from ingest.errors import IngestError
 from ingest.frontmatter import split_front_matter

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import syntok.segmenter as syntok
 
-from footnote.models import Span
+from footnote.types import Span
 
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # MediaWiki headings, also in the spaced form of dumps: "= Title =", "= = Section = =".

@@ -19,8 +19,8 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from footnote.models import Article, Passage, Span
 from footnote.settings import Settings
+from footnote.types import Article, Passage, Span
 from ingest.embed import ChromaEmbedding, Embedder
 
 
@@ -147,15 +147,6 @@ class PassageStore:
             self.sentences.delete(where={"article_id": aid})
 
     # --- reading -------------------------------------------------------------------------------
-    def get(self, ids: list[str]) -> list[StoredPassage]:
-        if not ids:
-            return []
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {
-            i: stored_passage(d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        }
-        return [by_id[i] for i in ids if i in by_id]
-
     def all_passages(self):
         """(id, text, metadata) of every passage, in pages so memory stays bounded."""
         offset = 0
@@ -179,16 +170,6 @@ class PassageStore:
             if n and all(r is not None for r in rows):
                 out[pid] = np.stack(rows)
         return out
-
-    def nearest(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """Passage ids with cosine similarity, best first."""
-        total = self.count()
-        if total == 0:
-            return []
-        got = self.collection.query(
-            query_embeddings=[vector], n_results=min(n, total), where=where, include=["distances"]
-        )
-        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 def _passage_id(article: Article, passage: Passage) -> str:

@@ -8,30 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from assistant.workspace import shared_dir
 from footnote.settings import Settings
+from tools.paths import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = shared_dir()
 SEEDS = SHARED / "seeds"
 SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
-EXTRA_QUESTIONS = REPO / "tests" / "data" / "extra_questions.jsonl"
-HOLDOUT_QUESTIONS = REPO / "tests" / "data" / "holdout_questions.jsonl"
-CONFIRM_QUESTIONS = REPO / "tests" / "data" / "confirm_questions.jsonl"
-VERIFY_QUESTIONS = REPO / "tests" / "data" / "verify_questions.jsonl"
-FINAL_QUESTIONS = REPO / "tests" / "data" / "final_questions.jsonl"
-CHECK_QUESTIONS = REPO / "tests" / "data" / "check_questions.jsonl"
-SEALED_QUESTIONS = REPO / "tests" / "data" / "sealed_questions.jsonl"
-RESERVE_QUESTIONS = REPO / "tests" / "data" / "reserve_questions.jsonl"
-SPARE_QUESTIONS = REPO / "tests" / "data" / "spare_questions.jsonl"
-LATER_QUESTIONS = REPO / "tests" / "data" / "later_questions.jsonl"
-NEXT_QUESTIONS = REPO / "tests" / "data" / "next_questions.jsonl"
-LAST_QUESTIONS = REPO / "tests" / "data" / "last_questions.jsonl"
-CLOSING_QUESTIONS = REPO / "tests" / "data" / "closing_questions.jsonl"
-CODA_QUESTIONS = REPO / "tests" / "data" / "coda_questions.jsonl"
-ENCORE_QUESTIONS = REPO / "tests" / "data" / "encore_questions.jsonl"
-FINALE_QUESTIONS = REPO / "tests" / "data" / "finale_questions.jsonl"
-EPILOGUE_QUESTIONS = REPO / "tests" / "data" / "epilogue_questions.jsonl"
+MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
+
+
+def question_sets() -> dict[str, Path]:
+    """Every question set on the seeds, by name, from the manifest (tests/data/questions)."""
+    sets = json.loads(MANIFEST.read_text(encoding="utf-8"))["sets"]
+    return {s["name"]: (SHARED if s.get("shared") else REPO) / s["file"] for s in sets}
+
+
 LAMI_KIM = "north-korea-in-ukraine-south-korea-response.md"
 
 

@@ -44,7 +44,7 @@ from app import (
     sources_html,
 )
 from assistant.chain import MAX_QUESTION_CHARS
-from assistant.models import Answer, Citation
+from footnote.types import Answer, Citation
 from ingest.errors import IngestError
 from ingest.fetch import NotPublicAddress, PublicHTTPConnection, WebOnlyRedirects, check_url, fetch_draft
 from tests.app_support import (

@@ -20,10 +20,10 @@ from openai_stub import Reply, StubServer
 
 from assistant.answer import REFUSAL, ExtractiveAnswerer
 from assistant.llm import LLMAnswerer, build_chat_model, format_passages
-from assistant.models import Answer, Source
 from assistant.retriever import HybridRetriever, Retrieval
 from assistant.verify import MARK, Verifier, complete_prefix, numbers, split_sentences
 from footnote.settings import Settings
+from footnote.types import Answer, Source
 
 REPO = Path(__file__).resolve().parents[1]
 PLANTED = "seoul-weighs-its-options.md"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.loadtest import run_load
 from tests.app_support import served_corpus
+from tools.loadtest import run_load
 
 
 def test_eight_clients_ask_while_articles_are_added(tmp_path):

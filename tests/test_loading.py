@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from footnote.models import ArticleMeta
+from footnote.types import ArticleMeta
 from ingest.errors import IngestError
 from ingest.frontmatter import render_article
 from ingest.load import parse_article, read_document

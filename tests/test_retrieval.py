@@ -92,12 +92,19 @@ def assert_in_step(index) -> None:
         assert np.allclose(fresh.bm25(terms), snap.bm25(terms), atol=1e-5), query
 
 
+def bm25_hits(index, text: str) -> list[tuple[str, float]]:
+    """Passage ids with a BM25 score for ``text``, best first."""
+    snap = index.lexical.snapshot()
+    scores = snap.bm25(index.lexical.query_terms(text))
+    return [(snap.ids[i], float(scores[i])) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
+
+
 def test_lexical_view_follows_add_update_remove(settings, index):
     for name, text in ARTICLES.items():
         write(settings, name, text)
     assert index.sync(settings.corpus_dir).ok
     assert_in_step(index)
-    assert index.lexical.search("zyxquartz", 5)[0][0].startswith("alpha.md#")
+    assert bm25_hits(index, "zyxquartz")[0][0].startswith("alpha.md#")
     assert index.lexical.term_stats("zyxquartz").known == (True,)
 
     # update: the rare word moves from alpha to beta
@@ -106,14 +113,14 @@ def test_lexical_view_follows_add_update_remove(settings, index):
     report = index.sync(settings.corpus_dir)
     assert sorted(report.updated) == ["alpha.md", "beta.md"]
     assert_in_step(index)
-    hits = index.lexical.search("zyxquartz", 5)
+    hits = bm25_hits(index, "zyxquartz")
     assert [pid.split("#")[0] for pid, _ in hits] == ["beta.md"]
 
     # remove: its words are no longer known, its passages are gone
     (settings.corpus_dir / "beta.md").unlink()
     assert index.sync(settings.corpus_dir).removed == ["beta.md"]
     assert_in_step(index)
-    assert index.lexical.search("zyxquartz", 5) == []
+    assert bm25_hits(index, "zyxquartz") == []
     assert index.lexical.term_stats("zyxquartz railway").known == (False, False)
     assert not any(pid.startswith("beta.md#") for pid in index.lexical.ids)
 
@@ -158,13 +165,17 @@ def test_retriever_returns_exact_slices_and_honours_filters(settings, index):
     assert {s.article_id for s in by_date.sources} == {"gamma.md"}
 
 
-def test_words_search_for_a_country_by_the_name_the_text_uses(settings, index):
-    """ "Pyongyang's shipments" finds the passage on North Korea's shipments, by words alone."""
-    write(settings, "a.md", "---\ntitle: Shipments\n---\n\nNorth Korea shipped shells to the front all winter.\n")
-    write(settings, "b.md", "---\ntitle: Harbour\n---\n\nA coffee ship sailed all winter.\n")
+def test_a_headline_is_searched_and_quoted_with_its_lede(settings, index):
+    """A plain-text news article's headline (a heading) opens its first passage, so a question in
+    the headline's words finds that passage and the headline's span is inside it."""
+    text = "Harbour strike ends after nine days\n\nDock workers returned on Monday. Ships are unloading again.\n"
+    write(settings, "news.txt", text)
+    write(settings, "other.txt", "Weather\n\nRain fell on the harbour all week. The ferries ran late.\n")
     assert index.sync(settings.corpus_dir).ok
-    words_only = HybridRetriever(index=index, k=2, dense_weight=0.0, context_weight=0.0)
-    assert words_only.retrieve("What did Pyongyang ship all winter?").sources[0].article_id == "a.md"
+    top = HybridRetriever(index=index, k=1).retrieve("When did the harbour strike end?").sources[0]
+    assert top.article_id == "news.txt"
+    assert top.start == 0 and top.text.startswith("Harbour strike ends after nine days")
+    assert (0, len("Harbour strike ends after nine days")) in [tuple(s) for s in top.sentences]
 
 
 def test_retriever_on_an_empty_index(index):

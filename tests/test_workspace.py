@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from assistant.workspace import shared_dir
+from tools.paths import shared_dir
 
 
 def git(*args: str) -> None:

@@ -1,4 +1,4 @@
-"""`python -m assistant.bench_scale`: index time, disk, memory and query latency at 100, 1,000 and 5,000 articles.
+"""`python -m tools.bench_scale`: index time, disk, memory and query latency at 100, 1,000 and 5,000 articles.
 
 The articles are cut from the public chunking benchmark's corpora and the seeds at paragraph
 boundaries (at least 1,500 characters each); past what that yields, further articles recombine
@@ -23,10 +23,9 @@ from pathlib import Path
 
 import typer
 
-from assistant.report import write_section
-from assistant.workspace import shared_dir
+from tools.paths import shared_dir
+from tools.report import write_section
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = shared_dir()
 ARTICLE_CHARS = 1500
 SIZES = (100, 1000, 5000)
@@ -138,7 +137,7 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
         work = Path(tempfile.mkdtemp(prefix=f"footnote-scale-{size}-"))
         try:
             out = subprocess.run(
-                [sys.executable, "-m", "assistant.bench_scale", "measure", str(size), str(work)],
+                [sys.executable, "-m", "tools.bench_scale", "measure", str(size), str(work)],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -154,7 +153,7 @@ def run(sizes: str = ",".join(map(str, SIZES))) -> None:
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores; "
-        "`make bench-scale` (`python -m assistant.bench_scale run`). Articles of at least "
+        "`make bench-scale` (`python -m tools.bench_scale run`). Articles of at least "
         f"{ARTICLE_CHARS:,} characters (whole paragraphs; {rows[-1]['chars'] / rows[-1]['articles']:,.0f} on average) "
         "cut from the chunking benchmark corpora and the seeds; "
         f"{len(queries())} queries (seed questions and the first 60 benchmark questions), warm, one process.",

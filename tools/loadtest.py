@@ -1,4 +1,4 @@
-"""`python -m assistant.loadtest`: concurrent clients ask through the running app's API while articles are added.
+"""`python -m tools.loadtest`: concurrent clients ask through the running app's API while articles are added.
 
 Bounded by construction: a fixed number of clients, questions and additions, all on loopback.
 Every answer's citations are checked against the corpus files on disk (quote == content[start:end]).
@@ -21,10 +21,9 @@ from pathlib import Path
 
 import typer
 
-from assistant.report import write_section
-from assistant.workspace import shared_dir
+from tools.paths import REPO, shared_dir
+from tools.report import write_section
 
-REPO = Path(__file__).resolve().parents[1]
 QUESTION_FILES = (
     shared_dir() / "eval" / "seed_questions.jsonl",
     REPO / "tests" / "data" / "extra_questions.jsonl",
@@ -157,7 +156,7 @@ def main(clients: int = 8, per_client: int = 10, additions: int = 3) -> None:
             [
                 "## Load",
                 "",
-                f"Measured {time.strftime('%Y-%m-%d')} with `make loadtest` (`python -m assistant.loadtest`): "
+                f"Measured {time.strftime('%Y-%m-%d')} with `make loadtest` (`python -m tools.loadtest`): "
                 f"{clients} concurrent API clients (gradio_client, `/answer_data`) asking {per_client} questions "
                 f"each from the seed and extra question sets, while a ninth client adds {additions} articles "
                 "through the same app. Every citation is checked against the corpus file on disk.",

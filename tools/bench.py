@@ -6,7 +6,7 @@ subprocess (same Python) in its 1000/200 and 400/0 configurations. Every run fil
 assistant.metrics (the FORMATS.md metrics, identical to ../shared/eval/score.py). It also times
 the app's cold start, and writes docs/benchmarks.md with the numbers and the commands behind them.
 
-    python -m assistant.bench [--shared ../shared] [--out docs/benchmarks.md] [--no-baseline]
+    python -m tools.bench [--shared ../shared] [--out docs/benchmarks.md] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.workspace import shared_dir
+from tools.paths import REPO, shared_dir
+from tools.train_answer_model import SEED_HELD_OUT
 
-REPO = Path(__file__).resolve().parents[1]
 BASELINE_CONFIGS = ((1000, 200), (400, 0))
 BASELINE_K = 10
 METRICS = ("recall@1000c", "recall@2000c", "recall@4000c", "mrr", "hit@1", "hit@5")
 COLD_QUESTION = "What could South Korea supply to Ukraine?"
+MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
+COMPARE_REV = "9eb5aed"  # the last rule-based answerer, run side by side
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Dataset:
     name: str
     corpus: Path
     questions: Path
+    blind: bool = False  # written by someone who never saw the system's answers
 
 
 @dataclass
@@ -53,29 +56,37 @@ class Result:
     answer_ms: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     load: float = 0.0  # 1-minute load average when the run started: other work on the machine
+    questions: list = field(default_factory=list, repr=False)
+    records: list = field(default_factory=list, repr=False)
+    corpus: dict = field(default_factory=dict, repr=False)
 
     @property
     def chars_per_s(self) -> float:
         return self.chars / self.index_s if self.index_s else 0.0
 
 
-def datasets(shared: Path) -> list[Dataset]:
+def datasets(shared: Path, work: Path) -> list[Dataset]:
+    """chunking_eval, the SQuAD articles held out of the answer model's training, and every
+    question set on the seeds listed in tests/data/questions/manifest.json."""
+    from tools.squad_eval import TEST, build
+
+    squad_corpus, squad_questions = build(work / "squad_test", TEST, shared)
     out = [
         Dataset(
             "chunking_eval",
             shared / "bench" / "chunking_eval" / "corpus",
             shared / "bench" / "chunking_eval" / "questions.jsonl",
         ),
-        Dataset("seeds", shared / "seeds", shared / "eval" / "seed_questions.jsonl"),
+        Dataset("squad_heldout", squad_corpus, squad_questions),
     ]
-    data = REPO / "tests" / "data"
-    out.append(Dataset("seeds+extra", shared / "seeds", data / "extra_questions.jsonl"))
-    # Written blind, one set per round of changes to the answerer, each scored once when its
-    # round ended and development data after (docs/answering.md), oldest first.
-    names = ("holdout", "confirm", "verify", "final", "check", "sealed", "reserve", "spare", "later", "next", "last")
-    for name in (*names, "closing", "coda", "encore", "finale", "epilogue"):
-        out.append(Dataset(f"seeds+{name}", shared / "seeds", data / f"{name}_questions.jsonl"))
+    for entry in question_sets():
+        path = (shared if entry.get("shared") else REPO) / entry["file"]
+        out.append(Dataset(entry["name"], shared / "seeds", path, entry.get("blind", False)))
     return out
+
+
+def question_sets() -> list[dict]:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))["sets"]
 
 
 # --- the project ---------------------------------------------------------------------------------
@@ -126,6 +137,9 @@ def run_project(ds: Dataset, settings, embedder, run_out: Path) -> Result:
         answer_ms=answer_ms,
         peak_rss_mb=peak_rss_mb(),
         load=load,
+        questions=questions,
+        records=records,
+        corpus=corpus,
     )
 
 
@@ -144,6 +158,45 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     except (OSError, ValueError):
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
+
+
+# --- the project at an earlier commit ------------------------------------------------------------
+def checkout(rev: str, where: Path) -> Path:
+    """A work tree of ``rev`` (a commit of this repository) in ``where``, for running it side by side."""
+    tree = where / f"footnote-{rev}"
+    if not tree.exists():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True)
+    return tree
+
+
+def run_at_rev(ds: Dataset, tree: Path, rev: str, run_out: Path) -> Result:
+    """The question set answered by the project as it was at ``rev`` (its own `assistant eval`, in a
+    subprocess with that tree first on the path), scored by today's metrics."""
+    from assistant.evaluate import load_jsonl, read_corpus
+    from assistant.metrics import score_run
+
+    cmd = [sys.executable, "-m", "assistant", "eval", "--corpus", str(ds.corpus), "--questions", str(ds.questions)]
+    cmd += ["--run-out", str(run_out)]
+    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    load = os.getloadavg()[0]
+    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"{rev} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    corpus = read_corpus(ds.corpus)
+    records = load_jsonl(run_out)
+    return Result(
+        system=f"Footnote {rev} (rules)",
+        metrics=score_run(corpus, load_jsonl(ds.questions), records),
+        index_s=summary.get("index_seconds", 0.0),
+        chars=sum(len(c) for c in corpus.values()),
+        passages=summary.get("passages", 0),
+        answer_ms=[r["latency_ms"] for r in records],
+        load=load,
+        questions=load_jsonl(ds.questions),
+        records=records,
+        corpus=corpus,
+    )
 
 
 # --- the textbook baseline ------------------------------------------------------------------------
@@ -275,19 +328,33 @@ def _f(x, digits: int = 3) -> str:
     return f"{x:.{digits}f}" if isinstance(x, float) else str(x)
 
 
+ANSWER_METRICS = ("answer_hit", "abstain_precision", "abstain_recall", "quote_exact")
+# Sets the textbook pipeline also runs on (it has no answers; the seed sets share one corpus and
+# are pooled into one question file for it).
+RETRIEVAL_SETS = ("chunking_eval", "squad_heldout", "seeds (all sets pooled)")
+
+
+def pooled(results: list[Result]) -> dict:
+    """Answer metrics over several runs' questions together, as if they were one set."""
+    from assistant.metrics import score_run
+
+    questions = [q | {"id": f"{i}:{q['id']}"} for i, r in enumerate(results) for q in r.questions]
+    records = [x | {"id": f"{i}:{x['id']}"} for i, r in enumerate(results) for x in r.records]
+    corpus = {k: v for r in results for k, v in r.corpus.items()}
+    return score_run(corpus, questions, records)
+
+
 def render(info: dict, results: dict[str, list[Result]], cold: dict | None, settings, argv: list[str]) -> str:
     lines = [
-        "## Retrieval and answers: Footnote vs the textbook pipeline",
+        "## Answers and retrieval: Footnote, the rule-based Footnote it replaced, the textbook pipeline",
         "",
-        "Generated by `make bench` (`python -m assistant.bench`); do not edit this section by hand.",
+        "Generated by `make bench` (`python -m tools.bench`); do not edit this section by hand.",
         "Footnote runs with its default settings, the ones the app uses; nothing is tuned per corpus",
         "or question set. Metrics are those of `../shared/eval/FORMATS.md`, computed by",
-        "`assistant/metrics.py` (identical to `../shared/eval/score.py`). Latencies are warm, measured",
-        "in one process; the baseline's query latency is its own (similarity search only). Index time",
-        "is Footnote's whole sync (load, chunk, embed, store, search view) against the baseline's",
-        "`Chroma.from_documents` (embed and store). Peak RSS is each system's process high-water mark",
-        "(Footnote: the bench process, model included). `load` is the 1-minute load average when the",
-        "run started: the machine is shared, and on 2 cores other work changes every timing.",
+        "`assistant/metrics.py` (identical to `../shared/eval/score.py`). The rule-based answerer is",
+        f"the project at {COMPARE_REV}, run in the same process tree on the same machine (its own",
+        "`assistant eval`, which indexes with its own chunking). Latencies are warm, in one process.",
+        "`load` is the 1-minute load average when a run started: on 2 cores other work changes timings.",
         "",
         "### Machine",
         "",
@@ -298,51 +365,87 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
         "Footnote settings: "
         + ", ".join(
             f"`{name}={getattr(settings, name)}`"
-            for name in ("passage_chars", "top_k", "dense_weight", "context_weight", "embed_batch_size")
+            for name in (
+                "passage_chars",
+                "top_k",
+                "dense_weight",
+                "context_weight",
+                "max_quotes",
+                "answer_candidates",
+                "min_answerability",
+                "quote_margin",
+            )
             if hasattr(settings, name)
         ),
         "",
+        "### Answers",
+        "",
+        "answer_hit / abstain precision / abstain recall / quote_exact; answer latency p50 / p95 (ms).",
+        "",
+        "| question set | answerable | Footnote | latency | rules (" + COMPARE_REV + ") | latency |",
+        "|---|---|---|---|---|---|",
     ]
+
+    def cells(m: dict) -> str:
+        return " / ".join(_f(m.get(k)) for k in ANSWER_METRICS)
+
+    def lat(r: Result) -> str:
+        return f"{_p(r.answer_ms, 0.5):.0f} / {_p(r.answer_ms, 0.95):.0f}" if r.answer_ms else "–"
+
     for name, rows in results.items():
         ours = rows[0]
-        lines += [f"### {name}", "", f"{ours.metrics.get('questions', 0)} answerable questions.", ""]
-        head = " | ".join(
-            ["| system", *METRICS, "passages", "index s", "chars/s", "query p50 ms", "peak RSS MB", "load |"]
+        old = next((r for r in rows if r.system.endswith("(rules)")), None)
+        lines.append(
+            f"| {name} | {ours.metrics.get('questions', 0)} | {cells(ours.metrics)} | {lat(ours)} | "
+            + (f"{cells(old.metrics)} | {lat(old)} |" if old else "– | – |")
         )
-        lines += [head, "|" + "---|" * (len(METRICS) + 7)]
+    blind = [rows for name, rows in results.items() if name in SEED_HELD_OUT]
+    if blind:
+        ours = pooled([rows[0] for rows in blind])
+        olds = [next((r for r in rows if r.system.endswith("(rules)")), None) for rows in blind]
+        old = pooled([r for r in olds if r]) if all(olds) else {}
+        lines.append(
+            f"| **held-out blind seed sets, pooled** | {ours['questions']} | **{cells(ours)}** | | {cells(old)} | |"
+        )
+        lines += [
+            "",
+            "Held-out blind seed sets: " + ", ".join(sorted(SEED_HELD_OUT)) + ". The answer model's second",
+            "training stage read the other seed sets' questions (docs/answer-model.md), so on those",
+            "Footnote's numbers are in-sample; the rule-based answerer was designed on all of them.",
+        ]
+    lines += ["", "### Retrieval", ""]
+    for name, rows in results.items():
+        if name not in RETRIEVAL_SETS:
+            continue
+        ours = rows[0]
+        lines += [f"#### {name}", "", f"{ours.metrics.get('questions', 0)} answerable questions.", ""]
+        head = " | ".join(["| system", *METRICS, "passages", "index s", "chars/s", "query p50 ms", "load |"])
+        lines += [head, "|" + "---|" * (len(METRICS) + 6)]
         for r in rows:
-            cells = [_f(r.metrics.get(m)) for m in METRICS]
             lines.append(
                 f"| {r.system} | "
-                + " | ".join(cells)
+                + " | ".join(_f(r.metrics.get(m)) for m in METRICS)
                 + f" | {r.passages} | {r.index_s:.1f} | {r.chars_per_s:,.0f} | {_f(_p(r.retrieval_ms, 0.5), 1)}"
-                + f" | {r.peak_rss_mb:,.0f} | {r.load:.1f} |"
+                + f" | {r.load:.1f} |"
             )
         lines.append("")
         for base in rows[1:]:
             ratio = base.index_s / ours.index_s if ours.index_s else float("nan")
-            deltas = ", ".join(f"{m} {ours.metrics[m] - base.metrics[m]:+.3f}" for m in METRICS[:4])
-            lines.append(f"- vs {base.system}: {deltas}; indexing {ratio:.2f}× faster.")
+            deltas = ", ".join(f"{m} {ours.metrics[m] - base.metrics[m]:+.3f}" for m in METRICS)
+            lines.append(f"- vs {base.system}: {deltas}; indexing {ratio:.2f}× as fast.")
         lines += [
             "",
             "| Footnote latency (ms) | p50 | p95 |",
             "|---|---|---|",
             f"| retrieval alone | {_p(ours.retrieval_ms, 0.5):.1f} | {_p(ours.retrieval_ms, 0.95):.1f} |",
-            f"| retrieval + extractive answer | {_p(ours.answer_ms, 0.5):.1f} | {_p(ours.answer_ms, 0.95):.1f} |",
-            "",
-            "Footnote answers: "
-            + ", ".join(
-                f"{k} {_f(ours.metrics.get(k))}"
-                for k in ("answer_hit", "abstain_precision", "abstain_recall", "quote_exact")
-                if k in ours.metrics
-            ),
+            f"| retrieval + answer | {_p(ours.answer_ms, 0.5):.1f} | {_p(ours.answer_ms, 0.95):.1f} |",
             "",
         ]
     if cold:
         lines += [
             "### App cold start",
             "",
-            "A fresh process imports the app (app.py and all it imports), loads the model, indexes the two",
+            "A fresh process imports the app (app.py and all it imports), loads the models, indexes the two",
             "seed articles into an empty temporary index and answers one question; seconds since the parent",
             "started it (cumulative):",
             "",
@@ -355,7 +458,7 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
         "### Reproduce",
         "",
         "```",
-        "make bench            # or: .venv/bin/python -m assistant.bench " + " ".join(argv),
+        "make bench            # or: .venv/bin/python -m tools.bench " + " ".join(argv),
         "# one system alone:",
         ".venv/bin/python -m assistant eval --corpus ../shared/bench/chunking_eval/corpus \\",
         "    --questions ../shared/bench/chunking_eval/questions.jsonl --run-out /tmp/footnote.jsonl",
@@ -377,37 +480,58 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
+def pooled_seed_questions(sets: list[Dataset], out: Path) -> Dataset:
+    """All seed question sets as one file (ids prefixed by set), for the textbook pipeline."""
+    from assistant.evaluate import load_jsonl
+
+    records = [q | {"id": f"{ds.name}:{q['id']}"} for ds in sets for q in load_jsonl(ds.questions)]
+    _write_jsonl(out, records)
+    return Dataset("seeds (all sets pooled)", sets[0].corpus, out)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m assistant.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared)")
     parser.add_argument("--out", type=Path, default=None, help="default: docs/benchmarks.md (its retrieval section)")
     parser.add_argument("--runs", type=Path, default=None, help="keep the run files here (default: a temp dir)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
-    parser.add_argument("--only", default="", help="comma-separated dataset names (chunking_eval,seeds,seeds+extra)")
+    parser.add_argument("--compare", default=COMPARE_REV, help="also run the project at this commit ('' to skip)")
+    parser.add_argument("--only", default="", help="comma-separated dataset names")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold-start measurement")
     args = parser.parse_args(argv)
     args.shared = args.shared or shared_dir()
     argv = argv if argv is not None else sys.argv[1:]
 
-    from assistant.report import BENCHMARKS, write_section
     from footnote.settings import Settings
     from ingest.embed import embedder_for
+    from tools.report import BENCHMARKS, write_section
 
     args.out = args.out or BENCHMARKS
     settings = Settings()
     info = machine()
     runs = args.runs or Path(tempfile.mkdtemp(prefix="footnote-bench-runs-"))
+    runs.mkdir(parents=True, exist_ok=True)
     script = args.shared / "bench" / "baseline_langchain.py"
-    chosen = [d for d in datasets(args.shared) if not args.only or d.name in args.only.split(",")]
+    every = datasets(args.shared, runs)
+    seeds = [d for d in every if d.corpus == args.shared / "seeds"]
+    every.append(pooled_seed_questions(seeds, runs / "seeds-pooled-questions.jsonl"))
+    chosen = [d for d in every if not args.only or d.name in args.only.split(",")]
+    tree = checkout(args.compare, runs) if args.compare else None
 
     # Cold start first, before this process has warmed any cache it could share.
-    print("cold start ...", file=sys.stderr, flush=True)
-    cold = cold_start(args.shared / "seeds")
+    cold = None
+    if not args.no_cold:
+        print("cold start ...", file=sys.stderr, flush=True)
+        cold = cold_start(args.shared / "seeds")
     embedder = embedder_for(settings)
     results: dict[str, list[Result]] = {}
     for ds in chosen:
         print(f"{ds.name}: Footnote ...", file=sys.stderr, flush=True)
         rows = [run_project(ds, settings, embedder, runs / f"{ds.name}-footnote.jsonl")]
-        if not args.no_baseline:
+        if tree is not None and ds.name not in RETRIEVAL_SETS[2:]:
+            print(f"{ds.name}: Footnote {args.compare} ...", file=sys.stderr, flush=True)
+            rows.append(run_at_rev(ds, tree, args.compare, runs / f"{ds.name}-{args.compare}.jsonl"))
+        if not args.no_baseline and ds.name in RETRIEVAL_SETS:
             for size, overlap in BASELINE_CONFIGS:
                 print(f"{ds.name}: LangChain {size}/{overlap} ...", file=sys.stderr, flush=True)
                 rows.append(
@@ -415,10 +539,8 @@ def main(argv: list[str] | None = None) -> None:
                 )
         results[ds.name] = rows
         for r in rows:
-            print(
-                f"  {r.system}: {json.dumps({m: r.metrics.get(m) for m in METRICS})} index {r.index_s:.1f}s",
-                file=sys.stderr,
-            )
+            shown = {m: r.metrics.get(m) for m in (*METRICS, *ANSWER_METRICS)}
+            print(f"  {r.system}: {json.dumps(shown)} index {r.index_s:.1f}s", file=sys.stderr, flush=True)
     write_section("retrieval", render(info, results, cold, settings, argv), args.out)
     print(f"wrote {args.out} (run files in {runs})", file=sys.stderr)
 

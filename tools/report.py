@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+from tools.paths import REPO
+
+BENCHMARKS = REPO / "docs" / "benchmarks.md"
 
 
 def write_section(name: str, markdown: str, path: Path = BENCHMARKS) -> None:

@@ -1,4 +1,5 @@
-"""The things that flow through Footnote, from a file on disk to a cited answer.
+"""The things that flow through Footnote, from a file on disk to a cited answer:
+Article → Passage → (retrieved) Source → Citation → Answer.
 
 Every span is a pair of character offsets into ``Article.content``: the article file exactly as
 read from disk. One coordinate system end to end is what lets any quote be checked by slicing.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ArticleMeta(BaseModel):
@@ -103,3 +105,79 @@ class Passage:
     @property
     def id(self) -> str:
         return f"{self.article_id}#{self.index}"
+
+
+class RefusalReason(StrEnum):
+    """Why an answer is a refusal, for front ends to show without parsing text."""
+
+    NOTHING_FOUND = "nothing_found"  # no passage to read (empty corpus, filters exclude everything)
+    NOT_ANSWERED = "not_answered"  # passages were read; none answers (the model's answerability is low)
+    LLM_DECLINED = "llm_declined"  # the language model said the passages do not answer
+
+    @property
+    def message(self) -> str:
+        return {
+            RefusalReason.NOTHING_FOUND: "The corpus does not answer this question: no passage matches it.",
+            RefusalReason.NOT_ANSWERED: "The corpus does not answer this question.",
+            RefusalReason.LLM_DECLINED: "The corpus does not answer this question.",
+        }[self]
+
+
+class Source(BaseModel):
+    """A retrieved passage with everything needed to show it and cite it."""
+
+    passage_id: str
+    article_id: str
+    title: str
+    author: str = ""
+    published: str = ""
+    publisher: str = ""
+    url: str = ""
+    section: str = ""
+    paragraph: int = 0
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+    sentences: list[tuple[int, int]] = Field(default_factory=list)
+
+    def byline(self) -> str:
+        return ", ".join(x for x in (self.author, self.publisher, self.published) if x)
+
+
+class Citation(BaseModel):
+    """One numbered citation: a verbatim quote, its span in the article, and the passage around it."""
+
+    n: int
+    article_id: str
+    title: str
+    author: str = ""
+    published: str = ""
+    publisher: str = ""
+    url: str = ""
+    section: str = ""
+    paragraph: int = 0
+    quote: str
+    start: int
+    end: int
+    passage_start: int
+    passage_end: int
+    passage_text: str
+
+    def attribution(self) -> str:
+        """Ready to paste: author, "title", publisher, date; only the parts that are known."""
+        parts = [self.author, f"“{self.title}”", self.publisher, self.published]
+        return ", ".join(p for p in parts if p and p != "“”")
+
+
+class Answer(BaseModel):
+    question: str
+    text: str  # Markdown, with [n] markers that index into citations
+    abstained: bool = False
+    refusal_reason: RefusalReason | None = None  # set when abstained
+    answerability: float | None = None  # the answer model's probability that the best quote answers
+    citations: list[Citation] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)  # retrieved passages, best first
+    search_query: str = ""  # what was retrieved with (differs from question for follow-ups)
+    notice: str = ""  # e.g. the LLM failed and the extractive answer is shown instead
+    written_by: str = "extractive"  # "llm" when a language model wrote the text (verified)

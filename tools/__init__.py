@@ -1,0 +1,1 @@
+"""Developer tooling: training, benchmarks, load tests. The product never imports it."""
