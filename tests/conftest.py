@@ -84,3 +84,16 @@ def corpus_assistant(tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("corpus") / "corpus"
     shutil.copytree(REPO / "corpus", folder)
     return _assistant_over(folder, tmp_path_factory.mktemp("corpus-index"), embedder)
+
+
+# Test kinds, by file: `pytest -m unit` runs the ones that need no model, store or server (seconds);
+# `integration` load the real models and stores; `browser` drive Chromium against a real app server.
+UNIT_FILES = {"test_chunking.py", "test_architecture.py", "test_workspace.py", "test_loading.py"}
+BROWSER_FILES = {"test_browser.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = item.path.name
+        kind = "unit" if name in UNIT_FILES else "browser" if name in BROWSER_FILES else "integration"
+        item.add_marker(getattr(pytest.mark, kind))
