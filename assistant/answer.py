@@ -284,16 +284,10 @@ def article_heading(sentences: list[ScoredSentence]) -> str:
 
 
 def cite(n: int, source: Source, start: int, end: int) -> Citation:
+    """Citation ``n`` of ``content[start:end]``, a span inside ``source``."""
     return Citation(
         n=n,
-        article_id=source.article_id,
-        title=source.title,
-        author=source.author,
-        published=source.published,
-        publisher=source.publisher,
-        url=source.url,
-        section=source.section,
-        paragraph=source.paragraph,
+        **source.placement(),
         quote=source.text[start - source.start : end - source.start],
         start=start,
         end=end,

@@ -123,10 +123,10 @@ class RefusalReason(StrEnum):
         }[self]
 
 
-class Source(BaseModel):
-    """A retrieved passage with everything needed to show it and cite it."""
+class Placed(BaseModel):
+    """Where a text sits: its article, that article's bibliographic data, and its section and
+    paragraph. Shared by a retrieved passage and a citation of it."""
 
-    passage_id: str
     article_id: str
     title: str
     author: str = ""
@@ -135,6 +135,16 @@ class Source(BaseModel):
     url: str = ""
     section: str = ""
     paragraph: int = 0
+
+    def placement(self) -> dict:
+        """These fields alone, to build a citation from a source."""
+        return {name: getattr(self, name) for name in Placed.model_fields}
+
+
+class Source(Placed):
+    """A retrieved passage with everything needed to show it and cite it."""
+
+    passage_id: str
     start: int
     end: int
     text: str
@@ -145,18 +155,10 @@ class Source(BaseModel):
         return ", ".join(x for x in (self.author, self.publisher, self.published) if x)
 
 
-class Citation(BaseModel):
+class Citation(Placed):
     """One numbered citation: a verbatim quote, its span in the article, and the passage around it."""
 
     n: int
-    article_id: str
-    title: str
-    author: str = ""
-    published: str = ""
-    publisher: str = ""
-    url: str = ""
-    section: str = ""
-    paragraph: int = 0
     quote: str
     start: int
     end: int
