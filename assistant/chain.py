@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import AnswerSettings, ExtractiveAnswerer, cite
+from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
+from assistant.compare import Comparer, Comparison
 from assistant.followup import search_query
-from assistant.llm import LLMAnswerer
 from assistant.retriever import Filters, HybridRetriever, Retrieval
 from footnote.settings import Settings
-from footnote.types import Answer
+from footnote.types import Answer, Citation
 
 MAX_QUESTION_CHARS = 2000
 
@@ -60,7 +60,7 @@ def build_retrieval(retriever: HybridRetriever) -> Runnable:
     return RunnableLambda(prepare) | RunnableLambda(retrieve)
 
 
-def build_chain(retriever: HybridRetriever, answerer: ExtractiveAnswerer | LLMAnswerer) -> Runnable:
+def build_chain(retriever: HybridRetriever, answerer: Answerer) -> Runnable:
     def answer(step: tuple[Ask, Retrieval, str]) -> Answer:
         ask, retrieval, notice = step
         return with_notice(answerer.answer(ask.question, retrieval, ask.history), notice)
@@ -81,11 +81,18 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.retriever = HybridRetriever(index=index, k=settings.top_k)
-        self.answerer = ExtractiveAnswerer(index, AnswerSettings.from_settings(settings))
-        # Optional LLM synthesis; the extractive answerer stays its fallback (and serves quotes()).
-        self.llm = LLMAnswerer(settings, fallback=self.answerer) if settings.llm_backend != "none" else None
+        # The extractive answerer reads passages with the answer model: it answers by default,
+        # stands in when a language model fails, and picks quotes().
+        self.reader = ExtractiveAnswerer(index, AnswerSettings.from_settings(settings))
+        self.llm = None  # the language model answerer, when one is configured
+        if settings.llm_backend != "none":
+            from assistant.answer.llm import LLMAnswerer  # LangChain's chat models load only when used
+
+            self.llm = LLMAnswerer(settings, fallback=self.reader, embed=index.embedder.embed)
+        self.answerer: Answerer = self.llm or self.reader
+        self.comparer = Comparer(self.retriever, self.reader)
         self.retrieval = build_retrieval(self.retriever)
-        self.chain = build_chain(self.retriever, self.llm or self.answerer)
+        self.chain = build_chain(self.retriever, self.answerer)
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         return self.chain.invoke(Ask(question, list(history or []), filters))
@@ -94,22 +101,23 @@ class Assistant:
         self, question: str, history: list[str] | None = None, filters: Filters | None = None
     ) -> Iterator[Answer]:
         """Partial answers as the text grows; the last one is the complete answer."""
-        if self.llm is not None:
-            ask, retrieval, notice = self.retrieval.invoke(Ask(question, list(history or []), filters))
-            for partial in self.llm.stream(ask.question, retrieval, ask.history):
-                yield with_notice(partial, notice)
-            return
-        answer = self.ask(question, history, filters)
-        lines = answer.text.split("\n")
-        for i in range(1, len(lines)):
-            yield answer.model_copy(update={"text": "\n".join(lines[:i])})
-        yield answer
+        ask, retrieval, notice = self.retrieval.invoke(Ask(question, list(history or []), filters))
+        for partial in self.answerer.stream(ask.question, retrieval, ask.history):
+            yield with_notice(partial, notice)
+
+    def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
+        """What each article says on ``topic``, side by side (assistant/compare.py)."""
+        return self.comparer.compare(clean_question(topic)[0], filters)
+
+    def timeline(self, topic: str, filters: Filters | None = None, count: int = 12) -> list[Citation]:
+        """The topic's quotes across the corpus in order of publication (assistant/compare.py)."""
+        return self.comparer.timeline(clean_question(topic)[0], filters, count)
 
     def quotes(self, topic: str, filters: Filters | None = None, count: int | None = None) -> Answer:
         """The best verbatim quotes on a topic, one per passage, ready to paste with attribution."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
-        scored = self.answerer.read(question, retrieval).sentences
+        scored = self.reader.read(question, retrieval).sentences
         picked, seen = [], set()
         for sent in scored:
             if sent.source.passage_id in seen:

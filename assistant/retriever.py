@@ -2,7 +2,7 @@
 
 Lexical search finds names, numbers and rare words that MiniLM blurs; dense search finds
 paraphrases BM25 cannot. Both are computed for every passage from the in-memory snapshot that
-ingest.lexical keeps in step with Chroma (a matrix product and a sparse column sum: a few
+ingest.search_index keeps in step with Chroma (a matrix product and a sparse column sum: a few
 milliseconds), so fusion can use the scores themselves rather than ranks.
 """
 
@@ -17,24 +17,32 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from footnote.types import Source
+from footnote.types import Source, tag_key
 from ingest.store import StoredPassage
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict answers to some articles, an author, or a publication date range (ISO text)."""
+    """Restrict answers to some articles, an author, a publication date range (ISO text), or
+    articles carrying any of some tags (case-insensitive)."""
 
     article_ids: tuple[str, ...] = ()
     author: str = ""
     date_from: str = ""
     date_to: str = ""
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # one tag given as a string, or a list: still a tuple of tags
+        object.__setattr__(self, "tags", (self.tags,) if isinstance(self.tags, str) else tuple(self.tags))
 
     def active(self) -> bool:
-        return bool(self.article_ids or self.author or self.date_from or self.date_to)
+        return bool(self.article_ids or self.author or self.date_from or self.date_to or self._tag_keys())
 
     def admits(self, article_id: str, meta: dict[str, Any]) -> bool:
         if self.article_ids and article_id not in self.article_ids:
+            return False
+        wanted = self._tag_keys()
+        if wanted and not wanted & {tag_key(t) for t in meta.get("tags", ())}:
             return False
         if self.author and self.author.lower() not in str(meta.get("author", "")).lower():
             return False
@@ -45,6 +53,14 @@ class Filters:
             return False
         return not (self.date_to and published[: len(self.date_to)] > self.date_to)
 
+    def unknown_tags(self, articles: dict[str, dict[str, Any]]) -> list[str]:
+        """The filter's tags that none of these articles (id -> metadata) carries, as given."""
+        known = {tag_key(t) for meta in articles.values() for t in meta.get("tags", ())}
+        return [t for t in self.tags if tag_key(t) and tag_key(t) not in known]
+
+    def _tag_keys(self) -> set[str]:
+        return {tag_key(t) for t in self.tags} - {""}
+
 
 @dataclass
 class Retrieval:
@@ -54,7 +70,7 @@ class Retrieval:
 
 
 class HybridRetriever(BaseRetriever):
-    """Scores every passage of the in-memory snapshot (ingest.lexical) by meaning and by words.
+    """Scores every passage of the in-memory snapshot (ingest.search_index) by meaning and by words.
 
     Dense cosine and BM25 are each standardised over the corpus (z-scores) and mixed, so a passage
     strong in both lists beats one strong in one; each passage then borrows a share of its best
@@ -71,12 +87,12 @@ class HybridRetriever(BaseRetriever):
 
     def retrieve(self, query: str, filters: Filters | None = None) -> Retrieval:
         vector = self.index.embedder.embed_one(query)
-        snap = self.index.lexical.snapshot()
+        snap = self.index.search_index.snapshot()
         allowed = self._allowed_articles(filters, snap.article_meta)
         if not len(snap) or (allowed is not None and not allowed):
             return Retrieval(query, vector)
         dense = snap.dense(vector)
-        lexical = snap.bm25(self.index.lexical.query_terms(query))
+        lexical = snap.bm25(self.index.search_index.query_terms(query))
         scores = fuse(dense, lexical, self._setting("dense_weight", 0.4))
         scores = with_context(scores, snap.prev, snap.next, self._setting("context_weight", 0.2))
         mask = snap.mask(allowed)

@@ -10,9 +10,7 @@ on top of the bundled weights, offline. docs/answer-model.md has the data, split
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import threading
 import warnings
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from ingest import runtime
 
 MODEL_DIR = Path(__file__).resolve().parent / "answer_model"
 BATCH = 8  # pairs per forward pass: small batches of similar length waste little on padding
@@ -135,16 +135,8 @@ class OnnxAnswerScorer:
     ``export_onnx`` and checked against it before use."""
 
     def __init__(self, base_dir: str, onnx_path: Path, max_tokens: int, threads: int = 2):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(Path(base_dir) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_tokens, strategy="longest_first")  # as torch, below
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.session = runtime.session(onnx_path, threads)
+        self.tokenizer = runtime.tokenizer(base_dir, max_tokens)  # truncates longest_first, as torch
         self.max_tokens = max_tokens
         self._lock = threading.Lock()
 
@@ -157,12 +149,7 @@ class OnnxAnswerScorer:
         with self._lock:
             for lo in range(0, len(order), batch_size):
                 idx = order[lo : lo + batch_size]
-                enc = self.tokenizer.encode_batch([(question, texts[i]) for i in idx])
-                feed = {
-                    "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-                    "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
-                }
+                feed = runtime.feed(self.tokenizer.encode_batch([(question, texts[i]) for i in idx]))
                 out[idx] = self.session.run(["logits"], feed)[0]
         return out
 
@@ -180,52 +167,27 @@ PROBE = [
 def export_onnx(base_dir: str, model_dir: Path, onnx_path: Path) -> None:
     """Write the torch model (bundled weights + shipped layers) as ONNX, and refuse the file unless
     it gives the torch model's scores (within 1e-4) on probe pairs of every length."""
-    import torch
-
     reference = AnswerScorer(base_dir, model_dir)
     batch = reference.tokenizer(
         ["a question", "another"], ["a sentence", "and another one"], padding=True, return_tensors="pt"
     )
-    inputs = (batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
-    onnx_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = onnx_path.with_suffix(f".{os.getpid()}.tmp")  # two processes may export at once
-    with warnings.catch_warnings():  # the tracer's notes on shapes it fixes are about BERT, not us
-        warnings.simplefilter("ignore")
-        _export(torch, reference.model, inputs, tmp)
-    candidate = OnnxAnswerScorer(base_dir, tmp, reference.max_tokens)
-    for question, cand in PROBE:
-        want = reference.logits(question, [cand, Candidate("Unrelated words here.")])
-        got = candidate.logits(question, [cand, Candidate("Unrelated words here.")])
-        if not np.allclose(want, got, atol=1e-4):
-            tmp.unlink(missing_ok=True)
-            raise RuntimeError(f"ONNX export differs from torch: {want} vs {got}")
-    tmp.replace(onnx_path)
 
+    def check(tmp: Path) -> None:
+        candidate = OnnxAnswerScorer(base_dir, tmp, reference.max_tokens)
+        for question, cand in PROBE:
+            want = reference.logits(question, [cand, Candidate("Unrelated words here.")])
+            got = candidate.logits(question, [cand, Candidate("Unrelated words here.")])
+            if not np.allclose(want, got, atol=1e-4):
+                raise RuntimeError(f"ONNX export differs from torch: {want} vs {got}")
 
-def _export(torch, model, inputs, path: Path) -> None:
-    torch.onnx.export(
-        model,
-        inputs,
-        str(path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["logits"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "tokens"},
-            "attention_mask": {0: "batch", 1: "tokens"},
-            "token_type_ids": {0: "batch", 1: "tokens"},
-            "logits": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    example = (batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+    runtime.export(reference.model, example, onnx_path, "logits", check)
 
 
 def onnx_path_for(base_dir: str, model_dir: Path, cache_dir: Path) -> Path:
     """Where the exported model is cached: named by a hash of everything it is built from."""
-    digest = hashlib.sha256()
-    for f in (model_dir / "model.safetensors", model_dir / "config.json", Path(base_dir) / "model.safetensors"):
-        digest.update(f.read_bytes())
-    return cache_dir / f"answer-model-{digest.hexdigest()[:16]}.onnx"
+    files = (model_dir / "model.safetensors", model_dir / "config.json", Path(base_dir) / "model.safetensors")
+    return runtime.cached_path(cache_dir, "answer-model", files)
 
 
 @lru_cache(maxsize=2)

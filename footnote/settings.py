@@ -33,46 +33,63 @@ def bundled_model_dir() -> str:
 
 
 class Settings(BaseSettings):
+    """Every setting, each read from ``FOOTNOTE_<NAME>``; grouped below by the step that uses it.
+
+    The groups are sections of one flat object rather than nested models so that each variable
+    keeps the one-word name users' scripts and service files already set (``FOOTNOTE_TOP_K``).
+    """
+
     model_config = SettingsConfigDict(env_prefix="FOOTNOTE_", extra="ignore")
 
-    corpus_dir: Path = Path("corpus")
-    index_dir: Path = Path(".index")
-    embedding_model: str = Field(default="", description="model directory; empty means the bundled model")
-    host: str = "127.0.0.1"
-    port: int = 7860
-    # The app refuses a non-loopback host without a password unless allow_public is set.
-    auth_username: str = ""
-    auth_password: str = ""
-    allow_public: bool = False
-
-    # Chroma server mode: when chroma_host is set, the same code talks to `chroma run`.
-    chroma_host: str = ""
-    chroma_port: int = 8000
-    collection: str = "footnote"
-
-    # Ingest limits: refuse, with a message, rather than index something unusable.
-    max_file_bytes: int = 5_000_000
-
-    # Chunking: passages are whole sentences, as close to this size as the text allows.
-    passage_chars: int = 800  # chosen by experiment (docs/retrieval.md)
-    # The index embeds each sentence (a passage's vector is the mean of its sentences'), in
-    # batches of embed_batch_size, cut at embed_max_tokens (docs/retrieval.md).
-    embed_batch_size: int = 16
-    embed_max_tokens: int = 128
-
-    # Retrieval. Every passage is scored by dense cosine and by BM25, each standardised over the
-    # corpus and mixed by dense_weight, plus context_weight × its better neighbour's score
-    # (docs/retrieval.md).
-    top_k: int = 8
-    dense_weight: float = 0.4
-    context_weight: float = 0.2
-
+    # --- where things are
+    corpus_dir: Path = Field(Path("corpus"), description="the articles (Markdown with YAML front matter, or text)")
+    index_dir: Path = Field(Path(".index"), description="the Chroma store, derived from corpus_dir and rebuildable")
     cache_dir: Path = Field(
         default_factory=lambda: Path.home() / ".cache" / "footnote",
-        description="where derived model files are cached (the answer model's ONNX export)",
+        description="where derived model files are cached (the ONNX exports of the question encoder and "
+        "the answer model)",
+    )
+    embedding_model: str = Field(default="", description="model directory; empty means the bundled model")
+    watch: bool = Field(
+        default=True,
+        description="while the app runs, index what is added, changed or removed in corpus_dir within seconds "
+        "(ingest/watch.py); false: only at start and through the app",
     )
 
-    # Answering (assistant/answer.py; docs/answering.md has how each was chosen).
+    # --- the web app
+    host: str = Field("127.0.0.1", description="address the app listens on")
+    port: int = Field(7860, description="port the app listens on")
+    auth_username: str = Field("", description="with auth_password: the UI and its API require this login")
+    auth_password: str = Field("", description="with auth_username: the UI and its API require this login")
+    allow_public: bool = Field(False, description="allow a non-loopback host without a password")
+    mcp: bool = Field(
+        False,
+        description="also serve the Model Context Protocol at /gradio_api/mcp/: read-only tools for desktop and "
+        "coding assistants (ui/mcp_tools.py), behind the login when one is set",
+    )
+
+    # --- the store: when chroma_host is set, the same code talks to a `chroma run` server
+    chroma_host: str = Field("", description="a Chroma server's host; empty: the embedded store in index_dir")
+    chroma_port: int = Field(8000, description="the Chroma server's port")
+    collection: str = Field("footnote", description="the Chroma collection the passages live in")
+
+    # --- ingest: refuse, with a message, rather than index something unusable
+    max_file_bytes: int = Field(5_000_000, description="largest article file accepted")
+    passage_chars: int = Field(
+        800,
+        description="passages are whole sentences, as close to this size as the text allows; a change "
+        "re-chunks the index at the next sync (docs/retrieval.md)",
+    )
+    embed_batch_size: int = Field(16, description="sentences embedded per batch when indexing")
+    embed_max_tokens: int = Field(128, description="word pieces embedded per sentence; longer ones are cut")
+
+    # --- retrieval: dense cosine and BM25, each standardised over the corpus and mixed by
+    # dense_weight, plus context_weight × the better neighbour's score (docs/retrieval.md)
+    top_k: int = Field(8, description="passages retrieved per question")
+    dense_weight: float = Field(0.4, description="share of the embedding score in the mix with BM25")
+    context_weight: float = Field(0.2, description="weight of a passage's better neighbour in its score")
+
+    # --- answering (assistant/answer/; docs/answering.md has how each was chosen)
     max_quotes: int = Field(default=4, description="most quotes in one extractive answer")
     answer_candidates: int = Field(default=8, description="sentences the answer model reads per question")
     min_answerability: float | None = Field(
@@ -81,15 +98,17 @@ class Settings(BaseSettings):
         "fitted with the shipped model on validation articles (assistant/answer_model/answerability.json)",
     )
     quote_margin: float = Field(default=2.0, description="quote sentences within this many logits of the best")
-    quote_count: int = 5
+    quote_count: int = Field(5, description="quotes returned by `quote` and the Quotes mode")
 
-    # Optional LLM synthesis. "none" keeps the extractive answerer (the default and the fallback).
-    llm_backend: str = Field(default="none", pattern="^(none|openai|ollama)$")
-    llm_base_url: str = ""  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, vLLM, LM Studio) or Ollama's URL
-    llm_model: str = ""
-    llm_api_key: str = "not-needed"
-    llm_timeout: float = 60.0
-    llm_temperature: float = 0.0
+    # --- optional LLM synthesis; "none" keeps the extractive answerer (the default and the fallback)
+    llm_backend: str = Field(default="none", pattern="^(none|openai|ollama)$", description="none, openai or ollama")
+    llm_base_url: str = Field(
+        "", description="e.g. http://127.0.0.1:8080/v1 (llama.cpp, vLLM, LM Studio) or Ollama's URL; empty: default"
+    )
+    llm_model: str = Field("", description="the model's name as the server knows it")
+    llm_api_key: str = Field("not-needed", description="the server's API key, if it wants one")
+    llm_timeout: float = Field(60.0, description="seconds to wait for the model before falling back")
+    llm_temperature: float = Field(0.0, description="sampling temperature")
 
     def model_path(self) -> str:
         return self.embedding_model or bundled_model_dir()

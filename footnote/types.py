@@ -27,6 +27,7 @@ class ArticleMeta(BaseModel):
     published: str = ""
     publisher: str = ""
     url: str = ""
+    tags: list[str] = Field(default_factory=list)  # as written; compared case-insensitively
 
     @field_validator("title", "author", "publisher", "url", mode="before")
     @classmethod
@@ -51,12 +52,62 @@ class ArticleMeta(BaseModel):
             raise ValueError(f"expected a date, got {type(value).__name__}")
         return value
 
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> list[str]:
+        return normalise_tags(value)
+
     def front_matter(self) -> dict[str, Any]:
-        """Fields in a stable, readable order for writing back to a file."""
+        """Fields in a stable, readable order for writing back to a file (no ``tags`` when none)."""
         data = self.model_dump()
         if not data.get("title_derived"):
             data.pop("title_derived", None)
+        if not data.get("tags"):
+            data.pop("tags", None)
         return data
+
+
+MAX_TAG_CHARS = 100
+
+
+def normalise_tags(value: Any) -> list[str]:
+    """Tags from front matter or a user: a list of strings or one comma-separated string.
+
+    Each is stripped with inner whitespace collapsed, empty ones dropped, and duplicates (compared
+    case-insensitively) dropped; case is kept as first written. Anything else raises ValueError.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+        for item in items:
+            if not isinstance(item, str):
+                raise ValueError(f"each tag must be text, got {type(item).__name__} {item!r} (quote it)")
+            if "," in item:
+                raise ValueError(f"tag {item!r} contains a comma; give each tag as its own list item")
+    else:
+        raise ValueError(f"expected a list of tags or comma-separated text, got {type(value).__name__}")
+    tags: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        tag = " ".join(item.split())
+        if not tag:
+            continue
+        if "|" in tag:
+            raise ValueError(f"tag {tag!r} contains '|', which tags cannot hold")
+        if len(tag) > MAX_TAG_CHARS:
+            raise ValueError(f"tag {tag[:20]!r}… is over {MAX_TAG_CHARS} characters")
+        if tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
+            tags.append(tag)
+    return tags
+
+
+def tag_key(tag: str) -> str:
+    """What two tags are compared by: case and spacing do not matter."""
+    return " ".join(tag.split()).casefold()
 
 
 @dataclass(frozen=True)

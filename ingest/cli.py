@@ -45,6 +45,7 @@ def add(
     publisher: Annotated[str | None, typer.Option()] = None,
     url: Annotated[str | None, typer.Option()] = None,
     name: Annotated[str | None, typer.Option(help="file name in the corpus (one path only)")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="a tag for the article (repeatable)")] = None,
 ) -> None:
     """Write each file into the corpus as Markdown with front matter, and index it."""
     if name and len(paths) > 1:
@@ -58,9 +59,9 @@ def add(
                 raise IngestError(path, "no such file")
             draft = library.draft_from_file(path.name, path.read_bytes())
             known = {info.id for info in library.articles()}
-            article = library.add(draft, name=name, overrides=overrides)
+            article = library.add(draft, name=name, overrides=overrides, tags=tag)
             verb = "updated" if article.id in known else "added"  # same file name: a new version
-            typer.echo(f"{verb} {article.id}: {article.title}")
+            typer.echo(f"{verb} {article.id}: {article.title}{_tag_note(article.meta.tags)}")
         except IngestError as exc:
             errors.append(exc)
     if errors:
@@ -68,11 +69,55 @@ def add(
 
 
 @app.command("list")
-def list_articles() -> None:
-    """The indexed articles with their metadata and passage counts."""
+def list_articles(
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="only articles with this tag (repeatable)")] = None,
+) -> None:
+    """The indexed articles with their metadata, passage counts and tags."""
+    from footnote.types import tag_key
+
+    wanted = {tag_key(t) for t in tag or ()}
     for info in _library().articles():
+        if wanted and not wanted & {tag_key(t) for t in info.tags}:
+            continue
         byline = ", ".join(x for x in (info.author, info.publisher, info.published) if x)
-        typer.echo(f"{info.id}\t{info.title}\t{byline}\t{info.passages} passages")
+        typer.echo(f"{info.id}\t{info.title}\t{byline}\t{info.passages} passages{_tag_column(info.tags)}")
+
+
+def _tag_column(tags) -> str:
+    return f"\ttags: {', '.join(tags)}" if tags else ""
+
+
+def _tag_note(tags) -> str:
+    return f" [tags: {', '.join(tags)}]" if tags else ""
+
+
+@app.command("tags")
+def list_tags() -> None:
+    """Every tag with the number of articles that carry it."""
+    for name, count in _library().tags().items():
+        typer.echo(f"{name}\t{count} article{'s' if count != 1 else ''}")
+
+
+@app.command("tag")
+def tag_article(
+    article: Annotated[str, typer.Argument(help="article id, file name or stem")],
+    add: Annotated[list[str] | None, typer.Option("--add", help="a tag to add (repeatable)")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="a tag to remove (repeatable)")] = None,
+) -> None:
+    """Add or remove an article's tags (in its file's front matter) and re-index it; shows its tags."""
+    from footnote.types import tag_key
+    from ingest.frontmatter import clean_tags
+
+    library = _library()
+    try:
+        aid = library.resolve(article)
+        dropped = {tag_key(t) for t in clean_tags(remove, aid)}
+        kept = [t for t in library.article(aid).meta.tags if tag_key(t) not in dropped]
+        updated = library.set_tags(aid, [*kept, *clean_tags(add, aid)]) if add or remove else library.article(aid)
+    except IngestError as exc:
+        _fail([exc])
+    tags = updated.meta.tags
+    typer.echo(f"{aid}: {', '.join(tags)}" if tags else f"{aid}: no tags")
 
 
 @app.command()
@@ -85,6 +130,47 @@ def remove(article: Annotated[str, typer.Argument(help="article id, file name or
     except IngestError as exc:
         _fail([exc])
     typer.echo(f"removed {aid}")
+
+
+@app.command()
+def watch(
+    settle: Annotated[
+        float, typer.Option(help="seconds a changed file must stay unchanged before it is indexed")
+    ] = 1.0,
+) -> None:
+    """Keep the index in step with the corpus folder: index what is added, changed or removed there, until Ctrl-C."""
+    import time
+
+    from ingest.index import SyncReport
+    from ingest.watch import CorpusWatcher
+
+    library = _library()
+    previous: set[tuple[str, str]] = set()
+
+    def show(report: SyncReport) -> None:
+        nonlocal previous
+        stamp = time.strftime("%H:%M:%S")
+        for verb, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+            for aid in ids:
+                typer.echo(f"{stamp} {verb} {aid}")
+        if report.added or report.updated or report.removed or watcher.syncs == 1:
+            typer.echo(f"{stamp} {report.summary()}")
+        for err in report.errors:  # once while a file stays broken, not at every sync
+            if (err.source, err.problem) not in previous:
+                typer.echo(f"{stamp} error: {err}", err=True)
+        previous = {(e.source, e.problem) for e in report.errors}
+
+    watcher = CorpusWatcher(library.index, library.corpus_dir, settle=settle, on_sync=show)
+    watcher.start()
+    typer.echo(f"watching {library.corpus_dir} (Ctrl-C to stop)")
+    try:
+        while watcher.running:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    typer.echo("stopped watching")
 
 
 def main() -> None:

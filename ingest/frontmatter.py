@@ -7,7 +7,7 @@ import re
 import yaml
 from pydantic import ValidationError
 
-from footnote.types import ArticleMeta
+from footnote.types import ArticleMeta, normalise_tags
 from ingest.errors import IngestError
 
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -34,10 +34,48 @@ def parse_meta(data: dict, source: str) -> ArticleMeta:
     try:
         return ArticleMeta.model_validate({str(k): v for k, v in data.items()})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        )
         raise IngestError(source, f"front matter has wrong types: {problems}") from None
 
 
+def clean_tags(tags: list[str] | tuple[str, ...] | str | None, source: str) -> list[str]:
+    """Tags as a user gave them (each value may hold several, comma-separated), normalised
+    (footnote.types.normalise_tags) or refused naming ``source``."""
+    values = [tags] if isinstance(tags, str) else list(tags or [])
+    try:
+        return normalise_tags([tag for value in values for tag in normalise_tags(value)])
+    except ValueError as exc:
+        raise IngestError(source, f"bad tag: {exc}") from None
+
+
 def render_article(meta: ArticleMeta, body: str) -> str:
-    header = yaml.safe_dump(meta.front_matter(), sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{header}---\n\n{body}"
+    return f"---\n{_dump(meta.front_matter())}---\n\n{body}"
+
+
+def _dump(data: dict) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def with_tags(text: str, source: str, tags: list[str]) -> str:
+    """The file's text with its front matter's ``tags`` set (removed when empty), all else kept.
+
+    Only the front matter is rewritten, from the fields as the file has them (same order, same
+    values, unknown fields too); the body keeps every byte. A file without front matter gets one
+    holding just the tags.
+    """
+    split_front_matter(text, source)  # refuses a file whose front matter is broken
+    tags = clean_tags(tags, source)
+    match = _FENCE.match(text)
+    data = (yaml.safe_load(match.group(1) or "") or {}) if match else {}
+    if tags:
+        data["tags"] = tags
+    else:
+        data.pop("tags", None)
+    if not match:
+        return f"---\n{_dump(data)}---\n\n{text}" if data else text
+    rest = text[match.end() :]
+    if not data:
+        return rest.removeprefix("\n")
+    return f"---\n{_dump(data)}---\n{rest}"

@@ -14,8 +14,8 @@ from footnote.types import Article, Passage, Span
 from ingest.chunk import chunk_article, chunking_key
 from ingest.embed import Embedder, embedder_for
 from ingest.errors import IngestError
-from ingest.lexical import LexicalIndex
 from ingest.load import corpus_files, load_article
+from ingest.search_index import SearchIndex
 from ingest.store import PassageStore, make_client
 
 Progress = Callable[[float, str], None]  # (fraction done, what is happening)
@@ -51,7 +51,7 @@ class Index:
         self.chunking = chunking_key(settings.passage_chars)
         client = make_client(settings, index_dir)
         self.store = PassageStore(client, self.embedder, settings.collection, self.chunking)
-        self.lexical = LexicalIndex(self.store)
+        self.search_index = SearchIndex(self.store)
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait on it
 
     def sync(self, corpus_dir: Path, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
@@ -75,6 +75,8 @@ class Index:
                     and state.complete
                     and state.content_hash == article.content_hash
                     and state.chunking == self.chunking
+                    # an index written before tags were stored lacks them: re-index to add them
+                    and tuple(state.meta.get("tags") or ()) == tuple(article.meta.tags)
                 ):
                     report.unchanged.append(article.id)
                 else:
@@ -85,19 +87,19 @@ class Index:
                 report.removed.append(aid)
             report.passages_embedded = self._index_articles(articles, progress, show_bar)
             self.store.prune_sentences(seen)
-            self.lexical.refresh()
+            self.search_index.refresh()
         return report
 
     def index_article(self, article: Article, progress: Progress | None = None) -> int:
         with self.write_lock:
             n = self._index_articles([article], progress, show_bar=False)
-            self.lexical.refresh()
+            self.search_index.refresh()
         return n
 
     def remove_article(self, article_id: str) -> None:
         with self.write_lock:
             self.store.delete_article(article_id)
-            self.lexical.refresh()
+            self.search_index.refresh()
 
     def _index_articles(self, articles: list[Article], progress: Progress | None, show_bar: bool) -> int:
         chunked = [(a, chunk_article(a, self.settings.passage_chars)) for a in articles]

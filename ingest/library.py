@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from footnote.settings import Settings
-from footnote.types import Article, ArticleMeta
+from footnote.types import Article, ArticleMeta, tag_key
 from ingest.errors import IngestError
-from ingest.frontmatter import render_article
+from ingest.frontmatter import clean_tags, render_article, with_tags
 from ingest.index import Index, Progress, SyncReport
 from ingest.load import Draft, corpus_files, load_article, parse_article, read_document
 
@@ -31,6 +31,7 @@ class ArticleInfo:
     url: str
     passages: int
     added: float  # file modification time
+    tags: tuple[str, ...] = ()
 
 
 class Library:
@@ -59,9 +60,38 @@ class Library:
                     url=meta.get("url", ""),
                     passages=state.passages,
                     added=path.stat().st_mtime if path.exists() else 0.0,
+                    tags=tuple(meta.get("tags", ())),
                 )
             )
         return out
+
+    def tags(self) -> dict[str, int]:
+        """Every tag of the indexed articles with how many carry it, by name (case-insensitive:
+        the spelling of the first article, in id order, names the tag)."""
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for info in self.articles():
+            for tag in info.tags:
+                key = tag_key(tag)
+                names.setdefault(key, tag)
+                counts[key] = counts.get(key, 0) + 1
+        return {names[key]: counts[key] for key in sorted(counts)}
+
+    def set_tags(self, article_id: str, tags: list[str], progress: Progress | None = None) -> Article:
+        """Write these tags into the article's front matter and re-index it; on failure nothing changes.
+
+        Only the front matter's ``tags`` changes (ingest.frontmatter.with_tags); the body keeps every byte.
+        """
+        path = self._path_of(article_id)
+        if article_id.lower().endswith(".txt"):
+            raise IngestError(article_id, "a plain-text article has no front matter to hold tags; add it as Markdown")
+        current = self.article(article_id)
+        wanted = clean_tags(tags, article_id)
+        if wanted == current.meta.tags:
+            return current
+        article = parse_article(article_id, with_tags(current.content, article_id, wanted))
+        self._write_and_index(path, article, progress)
+        return article
 
     def article(self, article_id: str) -> Article:
         path = self._path_of(article_id)
@@ -84,9 +114,14 @@ class Library:
         name: str | None = None,
         overrides: dict[str, str] | None = None,
         progress: Progress | None = None,
+        tags: list[str] | None = None,
     ) -> Article:
-        """Write a draft into the corpus as Markdown and index it; on any failure, nothing changes."""
+        """Write a draft into the corpus as Markdown and index it; on any failure, nothing changes.
+
+        ``tags`` are added to any the draft's front matter already has."""
         meta = draft.meta.model_copy(update={k: v for k, v in (overrides or {}).items() if v})
+        if tags:
+            meta.tags = clean_tags([*meta.tags, *clean_tags(tags, name or draft.stem)], name or draft.stem)
         if not meta.title:
             meta.title, meta.title_derived = derive_title(draft.body, draft.stem), True
         elif overrides and overrides.get("title"):
@@ -96,7 +131,11 @@ class Library:
         duplicate = self.find_duplicate(article)
         if duplicate:
             raise IngestError(name or draft.stem, f"same text as the article already in the corpus: {duplicate}")
-        path = self.corpus_dir / file_name
+        self._write_and_index(self.corpus_dir / file_name, article, progress)
+        return article
+
+    def _write_and_index(self, path: Path, article: Article, progress: Progress | None) -> None:
+        """Write the article's file, then index it; if indexing fails, put the file back as it was."""
         previous = path.read_bytes() if path.exists() else None
         write_atomic(path, article.content)
         try:
@@ -105,9 +144,8 @@ class Library:
             if previous is None:
                 path.unlink(missing_ok=True)
             else:
-                write_atomic(path, previous.decode("utf-8"))
+                write_atomic(path, previous)  # the very bytes it had
             raise
-        return article
 
     def remove(self, article_id: str) -> None:
         path = self._path_of(article_id)
@@ -171,13 +209,14 @@ def safe_file_name(name: str, keep_dirs: bool = False) -> str:
     return name
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write a temporary file beside the target, fsync it, then rename over: never a half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

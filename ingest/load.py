@@ -2,13 +2,12 @@
 
 Corpus files are Markdown or plain text and are read as they are on disk, because every offset
 the index stores points into that exact text. Other formats (HTML, PDF, DOCX) are converted into
-a Draft first; ``ingest add`` writes the Draft into the corpus as Markdown.
+a Draft first, each by its own module in ``ingest/formats/``; ``ingest add`` writes the Draft into
+the corpus as Markdown.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -16,7 +15,6 @@ from footnote.types import Article, ArticleMeta
 from ingest.decode import decode_text
 from ingest.errors import IngestError
 from ingest.frontmatter import split_front_matter
-from ingest.segment import heading_span
 
 CORPUS_SUFFIXES = (".md", ".markdown", ".txt")
 ADD_SUFFIXES = (*CORPUS_SUFFIXES, ".html", ".htm", ".pdf", ".docx")
@@ -73,15 +71,24 @@ def read_document(name: str, data: bytes, max_bytes: int) -> Draft:
         raise IngestError(name, f"unsupported file type {suffix or '(none)'}; use one of {', '.join(ADD_SUFFIXES)}")
     if len(data) > max_bytes:
         raise IngestError(name, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
+    # each format's converter is imported only when a file of that format comes in
     if suffix == ".pdf":
-        draft = _read_pdf(name, data)
+        from ingest.formats.pdf import read_pdf
+
+        draft = read_pdf(name, data)
     elif suffix == ".docx":
-        draft = _read_docx(name, data)
+        from ingest.formats.word import read_docx
+
+        draft = read_docx(name, data)
     else:
         text = decode_text(data, name, max_bytes)
         if suffix in (".html", ".htm"):
+            from ingest.formats.web import html_to_draft
+
             draft = html_to_draft(text, name)
         elif suffix == ".txt":
+            from ingest.formats.plain import plain_text_to_markdown
+
             draft = Draft(body=plain_text_to_markdown(text), meta=ArticleMeta(), stem=stem)
         else:
             meta, start = split_front_matter(text, name)
@@ -90,108 +97,3 @@ def read_document(name: str, data: bytes, max_bytes: int) -> Draft:
     if not draft.body.strip():
         raise IngestError(name, "no article text found in the file")
     return draft
-
-
-def plain_text_to_markdown(text: str) -> str:
-    """Mark plain-text heading lines as Markdown headings; every other character is kept."""
-    lines = text.split("\n")
-    out = []
-    for i, line in enumerate(lines):
-        starts_block = i == 0 or _ends_block(lines[i - 1])
-        if line.strip() and i + 1 < len(lines) and heading_span(line.strip(), 0, False, starts_block):
-            out.append("## " + line.strip())
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _ends_block(previous: str) -> bool:
-    return not previous.strip() or bool(re.search(r"""[.!?…:;)\]"”'’]$""", previous.rstrip()))
-
-
-def html_to_draft(html: str, name: str) -> Draft:
-    """Boil a web page down to its article text: scripts, styles, frames and handlers never survive."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
-    )
-    text = ""
-    meta = ArticleMeta()
-    if doc is not None:
-        text = doc.text or ""
-        meta = ArticleMeta(
-            title=doc.title or "",
-            author=doc.author or "",
-            published=doc.date or "",
-            publisher=doc.sitename or "",
-            url=doc.url or "",
-        )
-    if not text.strip():
-        text = _html_visible_text(html)
-        if not meta.title:
-            meta.title = _html_title(html)
-    if not text.strip():
-        raise IngestError(name, "no article text found in the HTML")
-    return Draft(body=_paragraphs_blank_separated(text), meta=meta, stem=PurePosixPath(name).stem)
-
-
-def _html_visible_text(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "iframe", "noscript", "template", "object", "embed", "svg"]):
-        tag.decompose()
-    return soup.get_text("\n")
-
-
-def _html_title(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    title = BeautifulSoup(html, "html.parser").title
-    return title.get_text(" ", strip=True) if title else ""
-
-
-def _paragraphs_blank_separated(text: str) -> str:
-    paragraphs = [" ".join(line.split()) for line in text.split("\n")]
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def _read_pdf(name: str, data: bytes) -> Draft:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise IngestError(name, f"not a readable PDF ({exc})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if not text.strip():
-        raise IngestError(name, "PDF has no text layer (scanned images only?); run OCR first")
-    meta = ArticleMeta(title=str(info.get("/Title") or ""), author=str(info.get("/Author") or ""))
-    return Draft(body=text, meta=meta, stem=PurePosixPath(name).stem)
-
-
-def _read_docx(name: str, data: bytes) -> Draft:
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several unrelated types for a bad archive
-        raise IngestError(name, f"not a readable DOCX file ({type(exc).__name__})") from None
-    parts = []
-    for para in document.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        parts.append(f"## {text}" if style.startswith("heading") else text)
-    props = document.core_properties
-    meta = ArticleMeta(
-        title=props.title or "",
-        author=props.author or "",
-        published=props.created.date().isoformat() if props.created else "",
-    )
-    return Draft(body="\n\n".join(parts), meta=meta, stem=PurePosixPath(name).stem)

@@ -47,6 +47,17 @@ class StoredPassage:
 
 
 _ARTICLE_FIELDS = ("title", "title_derived", "author", "published", "publisher", "url")
+TAG_SEPARATOR = "|"  # Chroma metadata values are scalars: tags are stored as "|defence|korea|"
+
+
+def tags_value(tags: list[str] | tuple[str, ...]) -> str:
+    """An article's tags as one metadata string ("" when it has none)."""
+    return f"{TAG_SEPARATOR}{TAG_SEPARATOR.join(tags)}{TAG_SEPARATOR}" if tags else ""
+
+
+def tags_of(value: Any) -> tuple[str, ...]:
+    """The tags stored by ``tags_value`` (passages indexed before tags existed have none)."""
+    return tuple(t for t in str(value or "").split(TAG_SEPARATOR) if t)
 
 
 def make_client(settings: Settings, index_dir: Path | None = None) -> chromadb.api.ClientAPI:
@@ -110,6 +121,7 @@ class PassageStore:
         self.delete_article(article.id)
         meta = {name: getattr(article.meta, name) for name in _ARTICLE_FIELDS}
         meta["title"] = article.title
+        meta["tags"] = tags_value(article.meta.tags)
         ids = [_passage_id(article, p) for p in passages]
         rows = [(f"{pid}~{j}", pid, v) for pid, vs in zip(ids, sentence_vectors, strict=True) for j, v in enumerate(vs)]
         for lo in range(0, len(rows), self._batch):
@@ -200,7 +212,8 @@ def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict, chun
 
 
 def _article_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    return {name: meta.get(name, "") for name in _ARTICLE_FIELDS}
+    """An article's metadata from a passage's: its fields, and ``tags`` as a tuple."""
+    return {**{name: meta.get(name, "") for name in _ARTICLE_FIELDS}, "tags": tags_of(meta.get("tags"))}
 
 
 def stored_passage(text: str, meta: dict[str, Any]) -> StoredPassage:

@@ -1,4 +1,4 @@
-"""What tests/test_app.py and tests/test_browser.py share: a real app on a copy of the corpus.
+"""What the tests of the app (tests/test_app_*.py, tests/test_browser.py) share: a real app on a copy of the corpus.
 
 Everything is real: the corpus folder is copied, the index is built with the bundled model in a
 temporary folder, and Gradio serves on a free loopback port. The model is loaded once per
@@ -15,12 +15,16 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import gradio as gr
 import yaml
 
 from app import FootnoteApp, launch
 from footnote.settings import Settings
 from ingest.index import Index
 from ingest.library import Library
+from ui.ask import AskTab
+from ui.render import ANSWER
+from ui.updates import Updates
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -52,6 +56,12 @@ HOSTILE_BODY = (
 )
 HOSTILE_TITLE = f"Quillmarsh herring {IMG_PAYLOAD}"
 HOSTILE_AUTHOR = f"Mallory {SCRIPT_PAYLOAD}"
+
+NO_FILTERS = ([], None, "", "")  # articles, author, published from, published until
+OTTERS = "The otters of Lake Vell eat mostly crayfish, according to a 2022 survey by the lake authority.\n"
+OTTERS_QUESTION = "What do the otters of Lake Vell eat?"
+OTTERS_REVISED = "The otters of Lake Vell eat mostly perch, a 2024 recount by the lake authority found.\n"
+BEAVERS = "Beavers in the Vell valley built forty new dams in 2023, the valley trust counted.\n"
 
 
 @dataclass
@@ -123,3 +133,21 @@ def write_article(path: Path, body: str, **meta: str) -> Path:
 def markers(text: str) -> list[str]:
     """Citation numbers in reading order, whether the brackets are Markdown-escaped or not."""
     return re.findall(r"\\?\[(\d+)\\?\]", text)
+
+
+def ask(chat: AskTab, question: str, mode: str = ANSWER, turns=(), filters=NO_FILTERS, tags=()) -> list[Updates]:
+    """Every view the streaming handler yields, by name: chat, turns, picker, sources, question, status, ...
+
+    ``tags``: the Ask tab's tag filter (articles carrying any of them)."""
+    return list(chat.ask(question, mode, *filters, list(turns), list(tags)))
+
+
+def reply_of(chat: list) -> str:
+    """The last message's text, from handler output (a string) or from the API (a list of parts)."""
+    content = chat[-1]["content"]
+    return content if isinstance(content, str) else "".join(part["text"] for part in content)
+
+
+def clicked(index: int) -> gr.SelectData:
+    """The event a page sends when message ``index`` of the chat is clicked (questions even, answers odd)."""
+    return gr.SelectData(None, {"index": index, "value": ""})

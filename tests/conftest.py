@@ -86,9 +86,59 @@ def corpus_assistant(tmp_path_factory, embedder):
     return _assistant_over(folder, tmp_path_factory.mktemp("corpus-index"), embedder)
 
 
+@pytest.fixture
+def run(tmp_path):
+    """The command lines as a user runs them (``run("ingest", "add", ...)``), on a copy of corpus/."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(corpus), "FOOTNOTE_INDEX_DIR": str(tmp_path / "index")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, cwd=tmp_path)
+
+    run.corpus = corpus
+    return run
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The real app, served on loopback over a fresh copy of corpus/, for one test module."""
+    from tests.app_support import served_corpus
+
+    with served_corpus(tmp_path_factory.mktemp("app")) as running:
+        yield running
+
+
+@pytest.fixture
+def chat(served):
+    """The served app's Ask tab, whose handlers the tests call as the page does."""
+    return served.app.ask_tab
+
+
+@pytest.fixture
+def client(served):
+    """A gradio_client on the served app's API, as users' scripts connect."""
+    from gradio_client import Client
+
+    return Client(served.url, verbose=False)
+
+
 # Test kinds, by file: `pytest -m unit` runs the ones that need no model, store or server (seconds);
 # `integration` load the real models and stores; `browser` drive Chromium against a real app server.
-UNIT_FILES = {"test_chunking.py", "test_architecture.py", "test_workspace.py", "test_loading.py"}
+UNIT_FILES = {
+    "test_chunking.py",
+    "test_architecture.py",
+    "test_settings.py",
+    "test_attribution.py",
+    "test_workspace.py",
+    "test_loading.py",
+    "test_app_render.py",
+    "test_app_updates.py",
+}
 BROWSER_FILES = {"test_browser.py"}
 
 

@@ -1,5 +1,5 @@
-"""The import direction: footnote ← ingest ← assistant ← app (the UI); tools (training, benchmarks)
-may import the product, never the other way round. docs/architecture.md draws it."""
+"""The import direction: footnote ← ingest ← assistant ← ui (the web app) ← app.py; tools (training,
+benchmarks) may import the product, never the other way round. docs/architecture.md draws it."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from tests.conftest import REPO
 
 # package → what it must never import
 FORBIDDEN = {
-    "footnote": {"ingest", "assistant", "app", "tools"},
-    "ingest": {"assistant", "app", "tools"},
-    "assistant": {"app", "tools"},
+    "footnote": {"ingest", "assistant", "ui", "app", "tools"},
+    "ingest": {"assistant", "ui", "app", "tools"},
+    "assistant": {"ui", "app", "tools"},
+    "ui": {"app", "tools"},
 }
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from app import browser_storage
 from tests.app_support import (
     ARTIFACTS,
     CHROMIUM,
@@ -23,6 +22,8 @@ from tests.app_support import (
     HOSTILE_TITLE,
     IMG_PAYLOAD,
     LINK_PAYLOAD,
+    OTTERS,
+    OTTERS_REVISED,
     ROOT,
     SCRIPT_PAYLOAD,
     SEED_QUESTION,
@@ -31,9 +32,10 @@ from tests.app_support import (
     served_corpus,
     write_article,
 )
+from tests.conftest import LAMI_KIM
+from ui.ask import EXAMPLES
+from ui.storage import browser_storage
 
-OTTERS = "The otters of Lake Vell eat mostly crayfish, according to a 2022 survey by the lake authority.\n"
-OTTERS_REVISED = "The otters of Lake Vell eat mostly perch, a 2024 recount by the lake authority found.\n"
 WAIT_MS = 60_000  # generous: two cores may also be embedding
 expect.set_options(timeout=WAIT_MS)
 BOTS = "#fn-chat [data-testid='bot']"
@@ -145,6 +147,52 @@ def test_choosing_a_citation_opens_its_source(page):
     expect(page.locator("#fn-cite-1")).not_to_have_attribute("open", "")
     quote = second.locator("mark").inner_text()
     assert " ".join(quote.split()[:6]) in last_reply(page)
+
+
+def test_a_citation_opens_its_article_in_the_reader_at_the_quote(page, served):
+    page.get_by_role("button", name=f"Select example 1: {SEED_QUESTION}").click()
+    page.wait_for_function(ANSWER_DONE, arg=0)
+
+    page.locator("#fn-cite-1 .fn-passage").click()
+
+    reader = page.locator("#fn-reader-panel")
+    expect(reader).to_be_visible()
+    expect(page.locator("#fn-sources-panel")).to_be_hidden()
+    expect(reader.locator(".fn-reader-title")).to_contain_text("What North Korea’s Fight in Ukraine")
+    expect(reader.locator(".fn-reader-head")).to_contain_text("Lami Kim")
+    quote = reader.locator("mark#fn-reader-quote")
+    expect(quote).to_contain_text(SEED_QUOTE)
+    expect(quote).to_be_in_viewport()
+    expect(reader).to_contain_text("These cash flows could strengthen")  # the whole article, not a passage
+    page.click("#fn-reader-back")
+    expect(page.locator("#fn-sources-panel")).to_be_visible()
+    expect(page.locator("#fn-cite-1")).to_be_visible()
+
+
+def test_check_a_quote_says_it_is_in_the_corpus_exactly_as_written(page):
+    sentence = "Russia is expected to pay $2,000 per soldier per month, totaling $20 million each month."
+    page.locator("#fn-mode [data-testid='Check a quote-radio-label']").click()
+    page.fill("#fn-question textarea", sentence)
+    page.click("#fn-ask")
+    page.wait_for_function(ANSWER_DONE, arg=0)
+
+    expect(page.locator(BOTS).last).to_contain_text("In the corpus, exactly as written")
+    panel = page.locator("#fn-sources-panel")
+    expect(panel.locator(".fn-verdict")).to_have_text("In the corpus, exactly as written")
+    expect(panel.locator("#fn-cite-1 .fn-passage")).to_have_text(sentence)
+    expect(panel.locator("#fn-cite-1")).to_contain_text("Lami Kim")
+    page.locator("#fn-cite-1 .fn-read").click()
+    expect(page.locator("mark#fn-reader-quote")).to_have_text(sentence)
+    expect(page.locator("mark#fn-reader-quote")).to_be_in_viewport()
+
+    before = page.locator(BOTS).count()
+    page.fill("#fn-question textarea", sentence.replace("$2,000", "$3,000"))
+    page.click("#fn-ask")
+    page.wait_for_function(ANSWER_DONE, arg=before)
+    expect(page.locator(BOTS).last).to_contain_text("Close: 1 difference")
+    expect(page.locator(BOTS).last.locator("del").first).to_have_text("3")
+    expect(page.locator(BOTS).last.locator("ins").first).to_have_text("2")
+    expect(page.locator("#fn-sources-panel .fn-diff del").first).to_have_text("3")
 
 
 def test_quotes_mode_copies_a_quote_with_its_attribution(page, served):
@@ -336,3 +384,43 @@ def test_article_text_and_questions_are_shown_never_run(page, served, dialogs):
         assert dialogs == []
     finally:
         served.library.remove(article_id)
+
+
+# --- collections by tag ---------------------------------------------------------------------------
+
+
+def test_a_tag_picked_in_the_ask_filter_keeps_answers_to_the_tagged_article(page, served, dialogs):
+    """Tag an article in the Corpus tab, pick the tag in the Ask tab's filter, and ask a question the
+    other article answers too: only the tagged article is cited. A hostile tag is shown as text."""
+    yoon = "yoon-at-nato-north-korea-russia.md"
+    open_tab(page, "Corpus")
+    page.locator("#fn-manage input").click()
+    page.get_by_role("option", name=f"— {yoon}").click()
+    tags = page.locator("#fn-manage-tags input, #fn-manage-tags textarea")
+    expect(tags).to_have_value("")
+    tags.fill(f"nato, {IMG_PAYLOAD}")
+    page.click("#fn-save-tags")
+    try:
+        expect(page.locator("#fn-manage-status")).to_have_text(f"Tags of {yoon}: nato, {IMG_PAYLOAD}.")
+        expect(page.locator("#fn-table")).to_contain_text(f"nato, {IMG_PAYLOAD}")
+
+        open_tab(page, "Ask")
+        page.get_by_role("button", name="Filters: search only some articles").click()
+        page.locator("#fn-filter-tags input").click()
+        expect(page.get_by_role("option", name=f"{IMG_PAYLOAD} (1)")).to_be_visible()
+        page.get_by_role("option", name="nato (1)").click()
+        page.locator("#fn-header").click()  # the list closes
+        expect(page.locator("#fn-filter-tags")).to_contain_text("nato (1)")
+        ask(page, EXAMPLES[1])
+
+        cards = page.locator("#fn-sources-panel .fn-source")
+        assert cards.count() >= 1
+        for card in cards.all():
+            expect(card).to_contain_text(yoon)
+        expect(page.locator("#fn-sources-panel")).not_to_contain_text(LAMI_KIM)
+        expect(page.locator("#fn-chat-status")).to_have_text("Searched only articles tagged “nato”.")
+        expect(page.locator("img[src='x']")).to_have_count(0)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert dialogs == []
+    finally:
+        served.library.set_tags(yoon, [])

@@ -3,27 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 
-import pytest
-
-from tests.conftest import REPO, SEEDS
-
-
-@pytest.fixture
-def run(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REPO / "corpus", corpus)
-    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(corpus), "FOOTNOTE_INDEX_DIR": str(tmp_path / "index")}
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, cwd=tmp_path)
-
-    run.corpus = corpus
-    return run
+from tests.conftest import SEEDS
 
 
 def test_add_list_ask_remove(run, tmp_path):
@@ -85,3 +66,36 @@ def test_empty_question_exits_with_a_message(run):
     result = run("assistant", "ask", "  ")
     assert result.returncode == 2
     assert "Please type a question." in result.stderr
+
+
+def test_quotes_print_ready_to_paste_in_the_chosen_style(run):
+    assert run("ingest", "sync").returncode == 0
+    chicago = run(
+        "assistant", "quote", "South Korean public opinion on arming Ukraine", "--count", "1", "--style", "chicago"
+    )
+    assert chicago.returncode == 0, chicago.stderr
+    quote, note = chicago.stdout.strip().split("\n\n")
+    assert quote.startswith("“") and quote.endswith("”") and note.startswith("Lami Kim, “What North Korea’s Fight")
+    bibtex = run(
+        "assistant", "quote", "South Korean public opinion on arming Ukraine", "--count", "1", "--style", "bibtex"
+    )
+    assert bibtex.stdout.startswith("@online{kim") and "  note = {Quoted: ``" in bibtex.stdout
+    wrong = run("assistant", "quote", "opinion", "--style", "apa")
+    assert wrong.returncode == 2 and "unknown style 'apa'" in wrong.stderr
+
+
+def test_compare_and_timeline_from_the_command_line(run):
+    assert run("ingest", "sync").returncode == 0
+    compared = run("assistant", "compare", "Should South Korea send weapons to Ukraine?", "--json")
+    assert compared.returncode == 0, compared.stderr
+    result = json.loads(compared.stdout)
+    assert "north-korea-in-ukraine-south-korea-response.md" in {a["article_id"] for a in result["speaking"]}
+    compared_ids = {a["article_id"] for a in result["speaking"] + result["silent"]}
+    assert compared_ids == {p.name for p in run.corpus.glob("*.md")}  # each article: speaking, or said not to
+    for article in result["speaking"]:
+        content = (run.corpus / article["article_id"]).read_text(encoding="utf-8")
+        assert all(content[q["start"] : q["end"]] == q["quote"] for q in article["quotes"])
+    markdown = run("assistant", "compare", "Should South Korea send weapons to Ukraine?").stdout
+    assert markdown.startswith("# What the articles say: Should South Korea send weapons to Ukraine?")
+    timeline = run("assistant", "timeline", "North Korean troops in Russia", "--count", "3")
+    assert timeline.returncode == 0 and timeline.stdout.count("\n    — ") == 3

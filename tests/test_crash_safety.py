@@ -67,10 +67,10 @@ def assert_index_matches_corpus(settings: Settings, embedder) -> None:
     for aid, (digest, count) in expected.items():
         assert stored[aid] == ({digest}, count), aid
     passage_ids = sorted(pid for pid, _, _ in index.store.all_passages())
-    assert sorted(index.lexical.ids) == passage_ids
+    assert sorted(index.search_index.ids) == passage_ids
     sentences = index.store.sentences.get(include=["metadatas"])
     assert sorted({m["passage_id"] for m in sentences["metadatas"]}) == passage_ids, "sentence vectors out of step"
-    snap = index.lexical.snapshot()
+    snap = index.search_index.snapshot()
     for pid, stored in zip(snap.ids, snap.stored, strict=True):
         assert len(snap.sentence_vectors(pid)) == len(stored.passage.sentences), pid
 

@@ -15,37 +15,46 @@ def test_vectors_come_back_in_input_order_and_normalised(embedder):
 
 def test_repeated_texts_are_encoded_once_and_counted_in_progress(embedder, monkeypatch):
     encoded: list[str] = []
-    real = embedder._model.encode
+    model = embedder.model()
+    real = model.encode
 
     def counting(sentences, **kwargs):
         encoded.extend(sentences)
         return real(sentences, **kwargs)
 
-    monkeypatch.setattr(embedder._model, "encode", counting)
-    texts = ["Total revenue rose.", "Net income fell.", "Total revenue rose.", "Total revenue rose."]
+    monkeypatch.setattr(model, "encode", counting)
+    distinct = [f"Line {i} of the quarterly report." for i in range(10)]  # a batch: sentence-transformers
+    texts = [*distinct, distinct[0], distinct[0], distinct[3]]
     done: list[int] = []
     vectors = embedder.embed(texts, progress=done.append)
-    assert sorted(encoded) == ["Net income fell.", "Total revenue rose."]
+    assert sorted(encoded) == sorted(distinct)
     assert sum(done) == len(texts)
-    assert np.allclose(vectors[0], vectors[2]) and np.allclose(vectors[0], vectors[3])
+    assert np.allclose(vectors[0], vectors[10]) and np.allclose(vectors[3], vectors[12])
     assert not np.allclose(vectors[0], vectors[1])
 
 
-def test_a_question_is_encoded_on_one_thread_and_a_corpus_on_all(embedder, monkeypatch):
-    """One thread for tiny inputs removes the latency tail on 2 cores; bulk indexing keeps both."""
+def test_a_question_is_encoded_by_onnx_runtime_on_one_thread_and_a_corpus_by_torch_on_all(embedder, monkeypatch):
+    """One thread for tiny inputs removes the latency tail on 2 cores (and torch need not load to
+    answer); bulk indexing keeps both cores."""
     import torch
 
-    threads: list[int] = []
-    real = embedder._model.encode
+    engines: list[tuple[str, int]] = []
+    model, onnx = embedder.model(), embedder.onnx()
+    real_torch, real_onnx = model.encode, onnx.encode
 
-    def recording(sentences, **kwargs):
-        threads.append(torch.get_num_threads())
-        return real(sentences, **kwargs)
+    def on_torch(sentences, **kwargs):
+        engines.append(("torch", torch.get_num_threads()))
+        return real_torch(sentences, **kwargs)
 
-    monkeypatch.setattr(embedder._model, "encode", recording)
+    def on_onnx(sentences):
+        engines.append(("onnx", onnx.session.get_session_options().intra_op_num_threads))
+        return real_onnx(sentences)
+
+    monkeypatch.setattr(model, "encode", on_torch)
+    monkeypatch.setattr(onnx, "encode", on_onnx)
     before = torch.get_num_threads()
     embedder.embed_one("How much is Russia expected to pay per soldier?")
     embedder.embed([f"Sentence number {i} about the budget." for i in range(40)])
-    assert threads[0] == 1
-    assert threads[1:] and all(n == before for n in threads[1:])
+    assert engines[0] == ("onnx", 1)
+    assert engines[1:] and all(e == ("torch", before) for e in engines[1:])
     assert torch.get_num_threads() == before

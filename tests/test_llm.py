@@ -19,11 +19,11 @@ import pytest
 from openai_stub import Reply, StubServer
 
 from assistant.answer import REFUSAL, ExtractiveAnswerer
-from assistant.llm import LLMAnswerer, build_chat_model, format_passages
+from assistant.answer.claims import MARK, split_sentences
+from assistant.answer.llm import LLMAnswerer, build_chat_model, format_passages
 from assistant.retriever import HybridRetriever, Retrieval
-from assistant.verify import MARK, Verifier, complete_prefix, numbers, split_sentences
 from footnote.settings import Settings
-from footnote.types import Answer, Source
+from footnote.types import Answer
 
 REPO = Path(__file__).resolve().parents[1]
 PLANTED = "seoul-weighs-its-options.md"
@@ -76,7 +76,9 @@ def make_answerer(world, server: StubServer, **llm) -> LLMAnswerer:
         "llm_model": "stub-model",
         "llm_timeout": 60.0,
     } | llm
-    return LLMAnswerer(settings.model_copy(update=options), fallback=ExtractiveAnswerer(index))
+    return LLMAnswerer(
+        settings.model_copy(update=options), fallback=ExtractiveAnswerer(index), embed=index.embedder.embed
+    )
 
 
 def retrieve(world, question: str) -> Retrieval:
@@ -361,6 +363,7 @@ def test_an_unreachable_server_falls_back(world):
     answerer = LLMAnswerer(
         settings.model_copy(update={"llm_backend": "openai", "llm_base_url": url, "llm_model": "m", "llm_timeout": 10}),
         fallback=ExtractiveAnswerer(index),
+        embed=index.embedder.embed,
     )
     answer = answerer.answer(PAY, retrieve(world, PAY))
     assert answer.notice.startswith(f"The language model could not be reached (could not connect to {url})")
@@ -369,7 +372,11 @@ def test_an_unreachable_server_falls_back(world):
 
 def test_a_missing_model_name_is_a_notice_not_a_crash(world):
     settings, index, _ = world
-    answerer = LLMAnswerer(settings.model_copy(update={"llm_backend": "ollama"}), fallback=ExtractiveAnswerer(index))
+    answerer = LLMAnswerer(
+        settings.model_copy(update={"llm_backend": "ollama"}),
+        fallback=ExtractiveAnswerer(index),
+        embed=index.embedder.embed,
+    )
     answer = answerer.answer(PAY, retrieve(world, PAY))
     assert answer.notice == (
         "The language model is not configured (FOOTNOTE_LLM_MODEL is not set); showing the extractive answer."
@@ -387,7 +394,7 @@ def test_ollama_backend_answers_streams_and_falls_back(world, server):
         update={"llm_backend": "ollama", "llm_base_url": server.base_url.removesuffix("/v1"), "llm_model": "stub-model"}
     )
     assert type(build_chat_model(settings)).__name__ == "ChatOllama"
-    answerer = LLMAnswerer(settings, fallback=ExtractiveAnswerer(index))
+    answerer = LLMAnswerer(settings, fallback=ExtractiveAnswerer(index), embed=index.embedder.embed)
     server.script(Reply(good_reply(retrieval)), Reply(good_reply(retrieval)), Reply(status=500))
 
     answer = answerer.answer(PAY, retrieval)
@@ -400,95 +407,15 @@ def test_ollama_backend_answers_streams_and_falls_back(world, server):
     assert all(r["model"] == "stub-model" for r in server.requests)
 
 
-# ----------------------------------------------------------------------------- the checks themselves
-
-
-def test_sentences_split_outside_quotations_and_keep_their_markers():
-    text = "He said “We act. Not now.” [1] Then U.S. aid rose 2.5% [2][3].\n"
-    text += "- A bullet without a stop [1]\n### Heading\nLast one"
-    assert [text[a:z] for a, z in split_sentences(text)] == [
-        "He said “We act. Not now.” [1]",
-        "Then U.S. aid rose 2.5% [2][3].",
-        "A bullet without a stop [1]",
-        "Heading",
-        "Last one",
-    ]
-
-
-def test_a_streamed_sentence_waits_for_its_markers():
-    assert complete_prefix("First sentence [1]. Second") == len("First sentence [1].")
-    assert complete_prefix("First sentence. [") == 0  # the marker may still come
-    assert complete_prefix("First sentence. [1] Second") == len("First sentence. [1]")
-    assert complete_prefix("Only one sentence so far [1].") == 0
-
-
-def test_numbers_are_normalised():
-    assert numbers("$2,000 per soldier, 13 percent, the 1950s, 75th, 2.50 and [not] 0.5") == [
-        "2000",
-        "13",
-        "1950",
-        "75",
-        "2.5",
-        "0.5",
-    ]
-
-
-SUPPORT_CASES = [
-    # (generated sentence, text of the passage it cites, supported?)
-    ("Russia is expected to pay North Korea $2,000 per soldier each month.", PAY_FACT, True),
-    ("Supplying weapons directly to Ukraine would violate South Korea's Foreign Trade Act.", "Foreign Trade Act", True),
-    ("Russia might give North Korea re-entry vehicle and nuclear-powered submarine technology.", "re-entry", True),
-    ("Yoon said Seoul would not sit idle and might supply weapons to Ukraine directly.", "sit idle", True),
-    ("It is probably too late to get North Korean troops withdrawn from Russia.", "too late", True),
-    ("Only 13 percent of South Koreans in a recent poll supported sending arms to Ukraine.", POLL_FACT, True),
-    ("South Korea has already sent combat troops to fight in Ukraine.", "sit idle", False),
-    ("South Korea's central bank raised interest rates to fight inflation.", PAY_FACT, False),
-    ("Kim Jong Un visited Moscow to sign a trade agreement on oil exports.", "Kim Jong Un", False),
-    ("NATO decided to admit South Korea as a full member.", "NATO", False),
-    ("North Korea has deployed 5,000 soldiers to Ukraine.", "modern warfare", False),
-    ("Only 31 percent of South Koreans supported sending arms to Ukraine.", POLL_FACT, False),
-]
-
-
-def _paragraph(needle: str) -> Source:
-    """The article paragraph containing ``needle`` as a passage, cut into sentences here, so that this
-    test measures the scoring alone, whatever the chunker makes of the articles."""
-    for path in sorted((REPO / "corpus").glob("*.md")):
-        content = path.read_text(encoding="utf-8")
-        at = content.find(needle)
-        if at < 0:
-            continue
-        a = content.rfind("\n", 0, at) + 1
-        z = content.find("\n", at) % (len(content) + 1)
-        spans, start = [], a
-        for m in re.finditer(r"(?<=[.!?”])\s+(?=[A-Z“])", content[a:z]):
-            spans.append((start, a + m.start()))
-            start = a + m.end()
-        spans.append((start, z))
-        return Source(
-            passage_id="p", article_id=path.name, title=path.stem, start=a, end=z, text=content[a:z], sentences=spans
-        )
-    raise AssertionError(needle)
-
-
-def test_support_scores_separate_supported_from_unsupported_sentences(embedder):
-    checks = [
-        Verifier([_paragraph(needle)], embedder.embed).verify(f"{sentence} [1]").sentences[0]
-        for sentence, needle, _ in SUPPORT_CASES
-    ]
-    got = [(c.original, c.status) for c in checks]
-    want = [(f"{s} [1]", "supported" if ok else "unsupported") for s, _, ok in SUPPORT_CASES]
-    assert got == want
-
-
 # ----------------------------------------------------------------------------- the app with a model
 
 
 def test_the_app_streams_the_models_verified_answer(world, server):
     """The chat shows the model's text (escaped) as it streams, and its citations in the sources panel."""
-    from app import ANSWER, FootnoteApp
     from assistant.chain import Assistant
     from ingest.library import Library
+    from ui.app import FootnoteApp
+    from ui.render import ANSWER
 
     settings, index, _ = world
     llm_settings = settings.model_copy(
@@ -497,12 +424,11 @@ def test_the_app_streams_the_models_verified_answer(world, server):
     assistant = Assistant(index, llm_settings)
     server.script(Reply(good_reply(assistant.retriever.retrieve(PAY))))
     app = FootnoteApp(llm_settings, library=Library(llm_settings, index), assistant=assistant)
-    views = list(app.ask(PAY, ANSWER, [], "", "", "", []))
-    chat, turns, _, panel, *_ = views[-1]
-    reply = chat[-1]["content"]
+    views = list(app.ask_tab.ask(PAY, ANSWER, [], "", "", "", []))
+    reply = views[-1]["chat"][-1]["content"]
     assert "Russia is expected to pay North Korea \\$2,000 per soldier per month" in reply
     assert len(views) >= 3  # pending, at least one partial, final
-    answer = turns[-1].answer
+    answer = views[-1]["turns"][-1].answer
     assert answer.written_by == "llm" and answer.citations
     assert_citations_hold(answer, settings.corpus_dir)
-    assert "<mark>" in panel
+    assert "<mark>" in views[-1]["sources"]

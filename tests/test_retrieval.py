@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.retriever import Filters, HybridRetriever, fuse, standardise, top_indices, with_context
-from ingest.lexical import LexicalIndex
+from ingest.search_index import SearchIndex
 
 # --- fusion, pure functions ---------------------------------------------------------------------
 
@@ -74,7 +74,7 @@ def assert_in_step(index) -> None:
     """The incremental view equals the store, and equals a view rebuilt from scratch."""
     got = index.store.collection.get(include=["documents", "embeddings"])
     store = {pid: (doc, vec) for pid, doc, vec in zip(got["ids"], got["documents"], got["embeddings"], strict=True)}
-    snap = index.lexical.snapshot()
+    snap = index.search_index.snapshot()
     assert sorted(snap.ids) == sorted(store)
     for i, pid in enumerate(snap.ids):
         assert snap.stored[i].passage.text == store[pid][0]
@@ -85,17 +85,17 @@ def assert_in_step(index) -> None:
     assert len(sentences["ids"]) == sum(len(s.passage.sentences) for s in snap.stored)
     for pid, stored in zip(snap.ids, snap.stored, strict=True):
         assert snap.sentence_vectors(pid).shape == (len(stored.passage.sentences), index.embedder.dimension)
-    fresh = LexicalIndex(index.store).snapshot()
+    fresh = SearchIndex(index.store).snapshot()
     assert fresh.ids == snap.ids
     for query in ("zyxquartz harbour", "railway pass", "coffee prices valley", "grain autumn"):
-        terms = index.lexical.query_terms(query)
+        terms = index.search_index.query_terms(query)
         assert np.allclose(fresh.bm25(terms), snap.bm25(terms), atol=1e-5), query
 
 
 def bm25_hits(index, text: str) -> list[tuple[str, float]]:
     """Passage ids with a BM25 score for ``text``, best first."""
-    snap = index.lexical.snapshot()
-    scores = snap.bm25(index.lexical.query_terms(text))
+    snap = index.search_index.snapshot()
+    scores = snap.bm25(index.search_index.query_terms(text))
     return [(snap.ids[i], float(scores[i])) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
 
 
@@ -105,7 +105,7 @@ def test_lexical_view_follows_add_update_remove(settings, index):
     assert index.sync(settings.corpus_dir).ok
     assert_in_step(index)
     assert bm25_hits(index, "zyxquartz")[0][0].startswith("alpha.md#")
-    assert index.lexical.term_stats("zyxquartz").known == (True,)
+    assert index.search_index.term_stats("zyxquartz").known == (True,)
 
     # update: the rare word moves from alpha to beta
     write(settings, "alpha.md", ARTICLES["alpha.md"].replace("zyxquartz", "stone"))
@@ -121,21 +121,21 @@ def test_lexical_view_follows_add_update_remove(settings, index):
     assert index.sync(settings.corpus_dir).removed == ["beta.md"]
     assert_in_step(index)
     assert bm25_hits(index, "zyxquartz") == []
-    assert index.lexical.term_stats("zyxquartz railway").known == (False, False)
-    assert not any(pid.startswith("beta.md#") for pid in index.lexical.ids)
+    assert index.search_index.term_stats("zyxquartz railway").known == (False, False)
+    assert not any(pid.startswith("beta.md#") for pid in index.search_index.ids)
 
     # single-article paths of the index keep it in step too
     index.remove_article("gamma.md")
     assert_in_step(index)
-    assert not any(pid.startswith("gamma.md#") for pid in index.lexical.ids)
+    assert not any(pid.startswith("gamma.md#") for pid in index.search_index.ids)
 
 
 def test_refresh_without_changes_keeps_the_snapshot(settings, index):
     write(settings, "beta.md", ARTICLES["beta.md"])
     assert index.sync(settings.corpus_dir).ok
-    before = index.lexical.snapshot()
-    index.lexical.refresh()
-    assert index.lexical.snapshot() is before
+    before = index.search_index.snapshot()
+    index.search_index.refresh()
+    assert index.search_index.snapshot() is before
 
 
 def test_retriever_returns_exact_slices_and_honours_filters(settings, index):
@@ -193,18 +193,17 @@ def test_rechunked_article_with_the_same_ids_is_refetched(settings, index):
         passages = chunk_article(article, target)
         sentences = [index.embedder.embed([article.content[x.start : x.end] for x in p.sentences]) for p in passages]
         index.store.put_article(article, passages, sentences)
-        index.lexical.refresh()
+        index.search_index.refresh()
         assert_in_step(index)
-        assert [s.passage.end - s.passage.start <= target for s in index.lexical.snapshot().stored] == [True] * len(
-            passages
-        )
+        stored = index.search_index.snapshot().stored
+        assert len(stored) == len(passages) and all(s.passage.end - s.passage.start <= target for s in stored)
 
 
 def test_a_passage_vector_is_the_mean_of_its_sentence_vectors(settings, index):
     """Only sentences are embedded; a passage's meaning is their normalised mean (docs/retrieval.md)."""
     write(settings, "alpha.md", ARTICLES["alpha.md"])
     assert index.sync(settings.corpus_dir).ok
-    snap = index.lexical.snapshot()
+    snap = index.search_index.snapshot()
     for pid, stored, vector in zip(snap.ids, snap.stored, snap.vectors, strict=True):
         p = stored.passage
         sentences = index.embedder.embed([p.text[s.start - p.start : s.end - p.start] for s in p.sentences])
@@ -220,11 +219,11 @@ def test_changing_the_passage_size_rechunks_an_existing_index(settings, index, e
         settings, "long.md", "---\ntitle: Long\n---\n\n" + " ".join(f"Fact {i} is about topic {i}." for i in range(80))
     )
     assert index.sync(settings.corpus_dir).added == ["long.md"]
-    before = len(index.lexical)
+    before = len(index.search_index)
     smaller = Index(settings.model_copy(update={"passage_chars": 200}), embedder=embedder)
     report = smaller.sync(settings.corpus_dir)
     assert report.updated == ["long.md"]
-    assert len(smaller.lexical) > before
-    assert all(s.passage.end - s.passage.start <= 200 for s in smaller.lexical.snapshot().stored)
+    assert len(smaller.search_index) > before
+    assert all(s.passage.end - s.passage.start <= 200 for s in smaller.search_index.snapshot().stored)
     assert_in_step(smaller)
     assert smaller.sync(settings.corpus_dir).unchanged == ["long.md"]

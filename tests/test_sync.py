@@ -16,7 +16,7 @@ def passage_articles(index) -> dict[str, int]:
 
 def test_first_sync_indexes_every_article(library):
     assert set(passage_articles(library.index)) == {p.name for p in (REPO / "corpus").glob("*.md")}
-    assert len(library.index.lexical) == library.index.store.count()
+    assert len(library.index.search_index) == library.index.store.count()
 
 
 def test_second_sync_embeds_nothing(library):
@@ -45,7 +45,7 @@ def test_deleting_a_file_removes_its_passages(library):
     report = library.sync()
     assert report.removed == [LAMI_KIM]
     assert LAMI_KIM not in passage_articles(library.index)
-    assert all(aid != LAMI_KIM for aid in library.index.lexical.article_ids)
+    assert all(aid != LAMI_KIM for aid in library.index.search_index.article_ids)
 
 
 def test_new_file_is_added_and_answerable(library, settings):

@@ -3,8 +3,9 @@
 For each question set it indexes the corpus with the project (in this process, the app's default
 settings), answers every question warm, and runs ../shared/bench/baseline_langchain.py as a
 subprocess (same Python) in its 1000/200 and 400/0 configurations. Every run file is scored by
-assistant.metrics (the FORMATS.md metrics, identical to ../shared/eval/score.py). It also times
-the app's cold start, and writes docs/benchmarks.md with the numbers and the commands behind them.
+assistant.metrics (the FORMATS.md metrics, identical to ../shared/eval/score.py). First it runs
+tools.bench_startup (start-up times beside `import torch`, the ONNX engines against torch, the
+install's size), and it writes docs/benchmarks.md with the numbers and the commands behind them.
 
     python -m tools.bench [--shared ../shared] [--out docs/benchmarks.md] [--no-baseline]
 """
@@ -32,7 +33,6 @@ from tools.train_answer_model import SEED_HELD_OUT
 BASELINE_CONFIGS = ((1000, 200), (400, 0))
 BASELINE_K = 10
 METRICS = ("recall@1000c", "recall@2000c", "recall@4000c", "mrr", "hit@1", "hit@5")
-COLD_QUESTION = "What could South Korea supply to Ukraine?"
 MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
 COMPARE_REV = "9eb5aed"  # the last rule-based answerer, run side by side
 
@@ -234,49 +234,6 @@ def run_baseline(ds: Dataset, script: Path, size: int, overlap: int, run_out: Pa
     )
 
 
-# --- cold start -----------------------------------------------------------------------------------
-_COLD = r"""
-import sys, time, tempfile
-from pathlib import Path
-t_parent = float(sys.argv[1]); marks = {"interpreter": time.time() - t_parent}
-import app  # the web app's whole import graph (gradio included), as `python app.py` loads it
-from footnote.settings import Settings
-from assistant.chain import Assistant
-from ingest.index import Index
-marks["imports"] = time.time() - t_parent
-with tempfile.TemporaryDirectory() as tmp:
-    settings = Settings(corpus_dir=Path(sys.argv[2]), index_dir=Path(tmp))
-    index = Index(settings)
-    marks["model"] = time.time() - t_parent
-    assert index.sync(settings.corpus_dir).ok
-    marks["index"] = time.time() - t_parent
-    answer = Assistant(index, settings).ask(sys.argv[3])
-    marks["first_answer"] = time.time() - t_parent
-    marks["cited"] = len(answer.citations)
-print("COLD " + repr(marks))
-"""
-
-
-def cold_start(seeds: Path) -> dict:
-    t0 = time.time()
-    proc = subprocess.run(
-        [sys.executable, "-c", _COLD, repr(t0), str(seeds), COLD_QUESTION],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
-    wall = time.time() - t0
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("COLD ")), None)
-    if proc.returncode or line is None:
-        raise RuntimeError(f"cold start failed: {proc.stderr[-2000:]}")
-    import ast
-
-    marks = ast.literal_eval(line[5:])
-    marks["process_exit"] = wall
-    return marks
-
-
 # --- the report -----------------------------------------------------------------------------------
 def machine() -> dict:
     import chromadb
@@ -344,7 +301,7 @@ def pooled(results: list[Result]) -> dict:
     return score_run(corpus, questions, records)
 
 
-def render(info: dict, results: dict[str, list[Result]], cold: dict | None, settings, argv: list[str]) -> str:
+def render(info: dict, results: dict[str, list[Result]], settings, argv: list[str]) -> str:
     lines = [
         "## Answers and retrieval: Footnote, the rule-based Footnote it replaced, the textbook pipeline",
         "",
@@ -441,19 +398,6 @@ def render(info: dict, results: dict[str, list[Result]], cold: dict | None, sett
             f"| retrieval + answer | {_p(ours.answer_ms, 0.5):.1f} | {_p(ours.answer_ms, 0.95):.1f} |",
             "",
         ]
-    if cold:
-        lines += [
-            "### App cold start",
-            "",
-            "A fresh process imports the app (app.py and all it imports), loads the models, indexes the two",
-            "seed articles into an empty temporary index and answers one question; seconds since the parent",
-            "started it (cumulative):",
-            "",
-            "| step | s |",
-            "|---|---|",
-            *[f"| {k} | {v:.2f} |" for k, v in cold.items() if isinstance(v, float)],
-            "",
-        ]
     lines += [
         "### Reproduce",
         "",
@@ -497,7 +441,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     parser.add_argument("--compare", default=COMPARE_REV, help="also run the project at this commit ('' to skip)")
     parser.add_argument("--only", default="", help="comma-separated dataset names")
-    parser.add_argument("--no-cold", action="store_true", help="skip the cold-start measurement")
+    parser.add_argument("--no-startup", action="store_true", help="skip start-up and install (tools.bench_startup)")
     args = parser.parse_args(argv)
     args.shared = args.shared or shared_dir()
     argv = argv if argv is not None else sys.argv[1:]
@@ -518,11 +462,12 @@ def main(argv: list[str] | None = None) -> None:
     chosen = [d for d in every if not args.only or d.name in args.only.split(",")]
     tree = checkout(args.compare, runs) if args.compare else None
 
-    # Cold start first, before this process has warmed any cache it could share.
-    cold = None
-    if not args.no_cold:
-        print("cold start ...", file=sys.stderr, flush=True)
-        cold = cold_start(args.shared / "seeds")
+    # Start-up first, before this process has warmed any cache it could share.
+    if not args.no_startup:
+        print("start-up and install ...", file=sys.stderr, flush=True)
+        from tools import bench_startup
+
+        bench_startup.main(["--shared", str(args.shared)])
     embedder = embedder_for(settings)
     results: dict[str, list[Result]] = {}
     for ds in chosen:
@@ -541,7 +486,7 @@ def main(argv: list[str] | None = None) -> None:
         for r in rows:
             shown = {m: r.metrics.get(m) for m in (*METRICS, *ANSWER_METRICS)}
             print(f"  {r.system}: {json.dumps(shown)} index {r.index_s:.1f}s", file=sys.stderr, flush=True)
-    write_section("retrieval", render(info, results, cold, settings, argv), args.out)
+    write_section("retrieval", render(info, results, settings, argv), args.out)
     print(f"wrote {args.out} (run files in {runs})", file=sys.stderr)
 
 

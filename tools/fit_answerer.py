@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import FEATURES, MODEL_DIR, Answerability, AnswerSettings, ExtractiveAnswerer
+from assistant.answer.extractive import FEATURES, MODEL_DIR, Answerability, AnswerSettings, ExtractiveAnswerer
 from assistant.chain import Ask, Assistant
 from assistant.evaluate import load_jsonl
 from assistant.metrics import normalise
@@ -31,7 +31,7 @@ from ingest.index import Index
 
 def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[dict]:
     """Per question: answerable, evidence, and its candidates (first-stage rank, logit, source, text)."""
-    answerer: ExtractiveAnswerer = assistant.answerer
+    answerer: ExtractiveAnswerer = assistant.reader
     answerer.settings = replace(answerer.settings, candidates=depth)
     out = []
     for q in questions:

@@ -42,56 +42,11 @@ TEST = ("Immune_system", "Huguenot", "Kenya", "Martin_Luther")
 TRAIN_EXCLUDED = frozenset(VALIDATION) | frozenset(TEST)
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
-_STOP = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "a",
-        "is",
-        "was",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "did",
-        "does",
-        "do",
-        "for",
-        "on",
-        "by",
-        "with",
-        "as",
-        "at",
-        "from",
-        "that",
-        "this",
-        "an",
-        "or",
-        "be",
-        "are",
-        "were",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-        "they",
-        "he",
-        "she",
-        "has",
-        "have",
-        "had",
-        "not",
-    ]
+_STOP_WORDS = (
+    "the of and to in a is was what which who whom whose when where why how did does do for on by "
+    "with as at from that this an or be are were it its his her their they he she has have had not"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass
@@ -172,7 +127,7 @@ def seed_pairs(shared: Path, per_question: int) -> tuple[list[tuple[str, str, fl
     positive, the others (every one, for a question without an answer) negatives."""
     import tempfile
 
-    from assistant.answer import AnswerSettings, ExtractiveAnswerer, candidate_sentences
+    from assistant.answer.extractive import AnswerSettings, ExtractiveAnswerer, candidate_sentences
     from assistant.chain import build_retrieval
     from assistant.metrics import normalise
     from assistant.retriever import HybridRetriever

@@ -67,7 +67,7 @@ class Snapshot:
         self.ids = [e.pid for e in entries]
         self._sentence_vectors = {e.pid: e.sentence_vectors for e in entries if e.sentence_vectors is not None}
         self.article_ids = np.array([e.stored.passage.article_id for e in entries], dtype=object)
-        self.article_meta: dict[str, dict] = {}  # article id -> its bibliographic metadata
+        self.article_meta: dict[str, dict] = {}  # article id -> its bibliographic metadata and tags
         for e in entries:
             self.article_meta.setdefault(e.stored.passage.article_id, e.stored.meta)
         n = len(entries)
@@ -120,7 +120,7 @@ class Snapshot:
         return np.isin(self.article_ids, list(allowed))
 
 
-class LexicalIndex:
+class SearchIndex:
     def __init__(self, store: PassageStore):
         self.store = store
         self._vocab: dict[str, int] = {}

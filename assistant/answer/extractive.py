@@ -25,18 +25,17 @@ Quotes are slices of the article at the sentence's span, so they are verbatim by
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
+from assistant.answer.compose import compose, refusal
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from footnote.text import QUESTION_WORDS, stem_words, words
-from footnote.types import Answer, Citation, RefusalReason, Source
-
-REFUSAL = RefusalReason.NOT_ANSWERED.message
+from footnote.types import Answer, RefusalReason, Source
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,14 @@ class ExtractiveAnswerer:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         return compose(question, retrieval, self.choose(reading.sentences), p)
 
+    def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Iterator[Answer]:
+        """The answer a line at a time, so a front end shows quotes as they come; the last is whole."""
+        answer = self.answer(question, retrieval, history)
+        lines = answer.text.split("\n")
+        for i in range(1, len(lines)):
+            yield answer.model_copy(update={"text": "\n".join(lines[:i])})
+        yield answer
+
     def read(self, question: str, retrieval: Retrieval) -> Reading:
         """The candidates scored by the answer model, best first, and the answerability signals.
 
@@ -165,7 +172,7 @@ class ExtractiveAnswerer:
         of the question's words (IDF-weighted, question words aside) in the best sentence's passage
         with its title and section; the share the corpus never uses (a name no article mentions);
         the best sentence cosine."""
-        stats = self.index.lexical.term_stats(retrieval.query)
+        stats = self.index.search_index.term_stats(retrieval.query)
         weights = {t: idf for t, idf in zip(stats.terms, stats.idf, strict=True) if t not in QUESTION_WORDS}
         total = sum(weights.values())
         best = ranked[0].source
@@ -202,8 +209,8 @@ class ExtractiveAnswerer:
 def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:
     """The sentences of the top passages worth reading, by the cheap first-stage score."""
     c = settings
-    snap = index.lexical.snapshot()
-    weights = query_weights(index.lexical.term_stats(retrieval.query))
+    snap = index.search_index.snapshot()
+    weights = query_weights(index.search_index.term_stats(retrieval.query))
     total = sum(weights.values())
     out: list[ScoredSentence] = []
     vectors: list[np.ndarray | None] = []
@@ -242,82 +249,3 @@ def query_weights(stats) -> dict[str, float]:
         for t, known, idf in zip(stats.terms, stats.known, stats.idf, strict=True)
         if known and t not in QUESTION_WORDS
     }
-
-
-def compose(
-    question: str, retrieval: Retrieval, chosen: list[ScoredSentence], answerability: float | None = None
-) -> Answer:
-    """Quotes grouped by article (best article first), in reading order within each article."""
-    groups: dict[str, list[ScoredSentence]] = {}
-    for sent in chosen:
-        groups.setdefault(sent.source.article_id, []).append(sent)
-    citations: list[Citation] = []
-    lines: list[str] = []
-    several = len(groups) > 1
-    for sentences in groups.values():
-        sentences.sort(key=lambda s: s.start)
-        if several:
-            lines.append(article_heading(sentences))
-        for sent in sentences:
-            n = len(citations) + 1
-            citations.append(cite(n, sent.source, sent.start, sent.end))
-            lines.append(f"{'- ' if several else ''}“{sent.text}” [{n}]")
-        if several:
-            lines.append("")
-    return Answer(
-        question=question,
-        text="\n".join(lines).strip() if several else "\n\n".join(lines),
-        citations=citations,
-        sources=retrieval.sources,
-        search_query=retrieval.query,
-        answerability=answerability,
-    )
-
-
-def article_heading(sentences: list[ScoredSentence]) -> str:
-    """Who says it, when, and where in the article: "**Title** (Author, date), in “Section”:"."""
-    head = sentences[0].source
-    byline = head.byline()
-    sections = list(dict.fromkeys(s.source.section.split(" › ")[-1] for s in sentences if s.source.section))
-    where = ", in " + " and ".join(f"“{x}”" for x in sections[:2]) if sections else ""
-    return f"**{head.title}**" + (f" ({byline})" if byline else "") + where + ":"
-
-
-def cite(n: int, source: Source, start: int, end: int) -> Citation:
-    """Citation ``n`` of ``content[start:end]``, a span inside ``source``."""
-    return Citation(
-        n=n,
-        **source.placement(),
-        quote=source.text[start - source.start : end - source.start],
-        start=start,
-        end=end,
-        passage_start=source.start,
-        passage_end=source.end,
-        passage_text=source.text,
-    )
-
-
-def refusal(
-    question: str,
-    retrieval: Retrieval,
-    reason: RefusalReason = RefusalReason.NOT_ANSWERED,
-    best: float | None = None,
-) -> Answer:
-    """The corpus does not answer: say so plainly, and show the closest passages as "not an answer"."""
-    closest = retrieval.sources[:3]
-    lines = [reason.message]
-    if closest:
-        lines.append("\nClosest passages (not an answer):")
-        for s in closest:
-            snippet = " ".join(s.text.split())
-            snippet = snippet if len(snippet) <= 160 else snippet[:157].rsplit(" ", 1)[0] + "…"
-            lines.append(f"- *{s.title}*, {s.section or 'opening'}: {snippet}")
-    return Answer(
-        question=question,
-        text="\n".join(lines),
-        abstained=True,
-        refusal_reason=reason,
-        answerability=best,
-        sources=retrieval.sources,
-        search_query=retrieval.query,
-    )

@@ -9,8 +9,8 @@ Backends (``FOOTNOTE_LLM_BACKEND``), both LangChain chat models composed with th
 The model sees the top passages, numbered ``[1]..[k]`` and delimited as
 ``<passage id="n" …>…</passage>``; the prompt says they are quoted data, not instructions,
 that every sentence needs a ``[n]``, that quotation marks are for exact words only, and that
-``assistant.answer.REFUSAL`` is the reply when the passages do not answer. Whatever it writes
-goes through ``assistant.verify`` (citations rebuilt as verbatim spans, misquotes and unsupported
+``assistant.answer.compose.REFUSAL`` is the reply when the passages do not answer. Whatever it writes
+goes through ``assistant.answer.verify`` (citations rebuilt as verbatim spans, misquotes and unsupported
 sentences marked ⚠), and a refusal becomes the extractive refusal with the closest passages.
 
 The extractive answerer stays the fallback: when the backend is misconfigured, unreachable,
@@ -25,18 +25,24 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from assistant.answer import REFUSAL, refusal
+from assistant.answer.claims import complete_prefix
+from assistant.answer.compose import REFUSAL, refusal
+from assistant.answer.verify import Thresholds, Verified, Verifier
 from assistant.retriever import Retrieval
-from assistant.verify import Thresholds, Verified, Verifier, complete_prefix
 from footnote.settings import Settings
 from footnote.types import Answer, RefusalReason, Source
+
+if TYPE_CHECKING:
+    from assistant.answer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -163,14 +169,16 @@ class LLMAnswerer:
     def __init__(
         self,
         settings: Settings,
-        fallback,
+        fallback: Answerer,
+        embed: Callable[[list[str]], np.ndarray],
         passages: int = 6,
         model: Runnable | None = None,
         stream_model: Runnable | None = None,
         thresholds: Thresholds | None = None,
     ):
         self.settings = settings
-        self.fallback = fallback  # an ExtractiveAnswerer: also lends its index's embedder
+        self.fallback = fallback  # answers when the model cannot (the extractive answerer)
+        self.embed = embed  # the index's embedder: the verifier compares meanings with it
         self.passages = passages
         self.thresholds = thresholds or Thresholds()
         self.prompt = build_prompt()
@@ -193,11 +201,11 @@ class LLMAnswerer:
 
     # -- public
 
-    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] | None = None) -> Answer:
+    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
         (result,) = self._run(question, retrieval, history, streaming=False)  # without streaming: one answer
         return result
 
-    def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] | None = None) -> Iterator[Answer]:
+    def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Iterator[Answer]:
         yield from self._run(question, retrieval, history, streaming=True)
 
     def inputs(self, question: str, sources: Sequence[Source], history: Sequence[str] | None = None) -> dict:
@@ -233,7 +241,7 @@ class LLMAnswerer:
                 cut = complete_prefix(visible)
                 if cut > shown:
                     shown = cut
-                    verifier = verifier or Verifier(sources, self.fallback.index.embedder.embed, self.thresholds)
+                    verifier = verifier or Verifier(sources, self.embed, self.thresholds)
                     yield self._compose(question, retrieval, verifier.verify(visible[:cut]), partial=True)
         else:
             try:
@@ -246,7 +254,7 @@ class LLMAnswerer:
     def _finish(self, question, retrieval, sources, text: str, verifier: Verifier | None) -> Answer:
         if not text.strip():
             return self._fall_back(question, retrieval, "The language model returned an empty answer")
-        verifier = verifier or Verifier(sources, self.fallback.index.embedder.embed, self.thresholds)
+        verifier = verifier or Verifier(sources, self.embed, self.thresholds)
         verified = verifier.verify(text)
         if is_refusal(text, verified):
             return refusal(question, retrieval, RefusalReason.LLM_DECLINED)

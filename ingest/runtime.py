@@ -1,0 +1,87 @@
+"""ONNX Runtime for the models Footnote runs on every question: the question encoder (ingest/embed.py)
+and the answer model (assistant/scorer.py).
+
+Why: answering needs two small forward passes, but importing torch and sentence-transformers takes
+seconds, most of a one-off ``ask`` from a terminal. Each model is exported once from its torch
+reference into the cache folder (``Settings.cache_dir``), under a name hashed from every file it
+was built from, so a changed model never loads a stale export; the exporter checks the file against
+torch before it is used, and callers fall back to torch when anything here fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def cached_path(cache_dir: Path, name: str, sources: Iterable[Path]) -> Path:
+    """``cache_dir/name-<hash of sources>.onnx``: the export of exactly these files."""
+    digest = hashlib.sha256()
+    for f in sources:
+        digest.update(Path(f).read_bytes())
+    return Path(cache_dir) / f"{name}-{digest.hexdigest()[:16]}.onnx"
+
+
+def session(path: Path, threads: int):
+    """An inference session on ``threads`` cores (one inter-op thread: these graphs are a chain)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # the optimiser's notes on shapes are not the user's business
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def tokenizer(model_dir: str | Path, max_tokens: int):
+    """The bundled model's own fast tokenizer (tokenizer.json), truncating and padding as the
+    transformers tokenizer does for it."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+    tok.enable_truncation(max_tokens, strategy="longest_first")
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tok
+
+
+def feed(encodings) -> dict:
+    """A batch of ``tokenizers`` encodings as the BERT graph's three inputs."""
+    import numpy as np
+
+    return {
+        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+    }
+
+
+def export(module, example: tuple, path: Path, output: str, check: Callable[[Path], None]) -> None:
+    """Trace a BERT-shaped torch ``module`` (input_ids, attention_mask, token_type_ids → ``output``)
+    to ``path``; ``check(tmp_path)`` must pass (raise otherwise) before the file takes its name, so
+    a half-written or wrong export is never loaded. Two processes may export at once: each writes
+    its own temporary file and the last rename wins with an identical file."""
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    inputs = ("input_ids", "attention_mask", "token_type_ids")
+    try:
+        with warnings.catch_warnings(), torch.no_grad():  # the tracer's shape notes are about BERT
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                module,
+                example,
+                str(tmp),
+                input_names=list(inputs),
+                output_names=[output],
+                dynamic_axes={**{name: {0: "batch", 1: "tokens"} for name in inputs}, output: {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        check(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

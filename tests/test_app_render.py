@@ -1,0 +1,49 @@
+"""What the page shows of articles and questions: escaped, so shown and never run."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from footnote.types import Answer, Citation, RefusalReason
+from tests.app_support import HOSTILE_AUTHOR, HOSTILE_TITLE, IMG_PAYLOAD, LINK_PAYLOAD, SCRIPT_PAYLOAD
+from ui.render import ANSWER, QUOTES, Turn, answer_blocks, chat_messages, md_text, sources_html
+
+
+def test_article_text_and_questions_are_shown_never_run():
+    quote = f"Fishermen say the herring {IMG_PAYLOAD} tastes of smoke."
+    passage = f"Intro {SCRIPT_PAYLOAD}. {quote} Prices at {LINK_PAYLOAD} daily."
+    start = passage.index(quote)
+    citation = Citation(
+        n=1,
+        article_id="quillmarsh.md",
+        title=HOSTILE_TITLE,
+        author=HOSTILE_AUTHOR,
+        url="javascript:window.__pwned=1",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        passage_start=0,
+        passage_end=len(passage),
+        passage_text=passage,
+    )
+    answer = Answer(question="q", text=f"“{quote}” [1]", citations=[citation])
+    turn = Turn(f"Herring? {SCRIPT_PAYLOAD} {LINK_PAYLOAD}", QUOTES, answer)
+
+    messages = [m["content"] for m in chat_messages([turn])]
+    panel = sources_html(turn)
+    earlier = sources_html(turn, earlier=True)  # names the question the sources belong to
+
+    for text in [*messages, panel, earlier]:
+        assert "<img" not in text and "<script" not in text
+    assert not any("](" in m for m in messages)  # Markdown would make a link of it
+    assert "<a " not in panel and "href" not in panel
+    assert html.escape(IMG_PAYLOAD) in panel and html.escape(LINK_PAYLOAD) in panel
+
+
+@pytest.mark.parametrize("reason", list(RefusalReason))
+def test_a_refusal_says_why_from_its_reason_not_its_text(reason):
+    answer = Answer(question="q", text="Whatever the answerer wrote.", abstained=True, refusal_reason=reason)
+
+    assert answer_blocks(Turn("q", ANSWER, answer)) == [md_text(reason.message)]

@@ -1,0 +1,121 @@
+"""A question asked from a terminal loads only what answering needs: no torch, no
+sentence-transformers, no Gradio, no HTML/PDF/DOCX loaders. Importing those took seconds of a
+one-off ``ask`` whose answer takes milliseconds; the ONNX Runtime path gives the same vectors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.scorer import load_scorer
+from footnote.settings import Settings
+from tests.conftest import REPO
+
+HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "trafilatura", "pypdf", "docx", "bs4")
+
+# Runs the real CLI in a fresh interpreter, then reports which heavy modules it imported.
+PROBE = """
+import json, runpy, sys
+args, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+sys.argv = ["assistant", *args]
+try:
+    runpy.run_module("assistant", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print("\\nLOADED " + json.dumps({"code": code, "heavy": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+@pytest.fixture
+def cli(library, settings):
+    """The CLI over an indexed copy of corpus/, with the ONNX exports already in the cache (built
+    here, once, as `make index` builds them), so the subprocess finds a ready index."""
+    library.index.embedder.onnx()
+    load_scorer(settings.model_path(), settings.cache_dir)
+    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(settings.corpus_dir), "FOOTNOTE_INDEX_DIR": str(settings.index_dir)}
+
+    def run(*args: str) -> tuple[dict, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, json.dumps(list(args)), json.dumps(HEAVY)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+        out, _, loaded = done.stdout.rpartition("\nLOADED ")
+        assert loaded, done.stderr
+        return json.loads(loaded), out
+
+    return run
+
+
+def test_asking_from_the_command_line_imports_no_torch_and_no_gradio(cli):
+    loaded, out = cli("ask", "How much is Russia expected to pay North Korea per soldier?", "--json")
+    assert loaded == {"code": 0, "heavy": []}
+    answer = json.loads(out)
+    assert any("$2,000 per soldier per month" in c["quote"] for c in answer["citations"])
+
+
+def test_quotes_from_the_command_line_import_no_torch_either(cli):
+    loaded, out = cli("quote", "South Korean public opinion on arming Ukraine", "--count", "2")
+    assert loaded == {"code": 0, "heavy": []}
+    assert out.count("\n    — ") == 2  # two quotes, each with its attribution
+
+
+def test_the_onnx_question_encoder_gives_sentence_transformers_vectors(embedder):
+    questions = [
+        "How much is Russia expected to pay North Korea per soldier?",
+        "seoul",
+        "What are South Korea's options? " * 40,  # past the 128 word pieces both engines cut at
+        "Was schlägt Seoul vor — und warum?",
+    ]
+    got = embedder.embed(questions)
+    assert embedder.onnx() is not None  # four texts: a question's path, on ONNX Runtime
+    want = embedder.embed_torch(questions)
+    assert np.min(np.sum(got * want, axis=1)) >= 0.9999
+
+
+def test_without_a_cache_folder_everything_runs_on_torch():
+    from ingest.embed import Embedder
+
+    settings = Settings()
+    embedder = Embedder(settings.model_path(), cache_dir=None)
+    assert embedder.onnx() is None
+    vector = embedder.embed(["Seoul"])[0]
+    assert vector.shape == (384,) and abs(float(vector @ vector) - 1) < 1e-5
+
+
+def test_one_console_script_runs_every_command(cli, settings):
+    footnote = Path(sys.executable).with_name("footnote")
+    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(settings.corpus_dir), "FOOTNOTE_INDEX_DIR": str(settings.index_dir)}
+    shown = subprocess.run([footnote, "--help"], capture_output=True, text=True, env=env, cwd=REPO).stdout
+    for command in ("ask", "quote", "check", "eval", "add", "sync", "list", "remove", "watch", "serve"):
+        assert f"│ {command} " in shown
+    asked = subprocess.run(
+        [footnote, "ask", "How much is Russia expected to pay North Korea per soldier?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert asked.returncode == 0 and "$2,000 per soldier per month" in asked.stdout
+    listed = subprocess.run([footnote, "list"], capture_output=True, text=True, env=env, cwd=REPO)
+    assert "north-korea-in-ukraine-south-korea-response.md" in listed.stdout
+
+
+def test_the_console_script_loads_gradio_only_to_serve():
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, app; app.cli; print('gradio' in sys.modules, 'torch' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert done.stdout.split() == ["False", "False"], done.stderr
