@@ -41,7 +41,11 @@ def _print_sources(answer) -> None:
         return
     typer.echo("\nSources:")
     for c in answer.citations:
-        where = ", ".join(x for x in (c.section, f"paragraph {c.paragraph}" if c.paragraph else "") if x)
+        where = ", ".join(
+            x
+            for x in (c.section, f"paragraph {c.paragraph}" if c.paragraph else "", f"page {c.page}" if c.page else "")
+            if x
+        )
         typer.echo(f"[{c.n}] {c.attribution()} — {c.article_id}" + (f" ({where})" if where else ""))
 
 

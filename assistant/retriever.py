@@ -166,6 +166,8 @@ def to_source(pid: str, stored: StoredPassage, score: float) -> Source:
         url=meta.get("url", ""),
         section=p.section,
         paragraph=p.paragraph,
+        page=p.page,
+        page_breaks=list(p.page_breaks),
         start=p.start,
         end=p.end,
         text=p.text,

@@ -7,6 +7,7 @@ read from disk. One coordinate system end to end is what lets any quote be check
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ class ArticleMeta(BaseModel):
     publisher: str = ""
     url: str = ""
     tags: list[str] = Field(default_factory=list)  # as written; compared case-insensitively
+    # For an article converted from a PDF: where each page starts, in characters from the start of
+    # the body (kept at ingest, so a citation can give its page).
+    pages: list[int] = Field(default_factory=list)
 
     @field_validator("title", "author", "publisher", "url", mode="before")
     @classmethod
@@ -64,6 +68,8 @@ class ArticleMeta(BaseModel):
             data.pop("title_derived", None)
         if not data.get("tags"):
             data.pop("tags", None)
+        if not data.get("pages"):
+            data.pop("pages", None)
         return data
 
 
@@ -129,6 +135,21 @@ class Article:
     def title(self) -> str:
         return self.meta.title or self.id
 
+    def page_at(self, offset: int) -> int:
+        """The PDF page holding ``content[offset]`` (1-based), or 0 when pages are unknown."""
+        pages = self.meta.pages
+        if not pages or offset < self.body_start or pages[-1] > len(self.body) or pages != sorted(pages):
+            return 0  # no pages, or pages that no longer fit the text (edited by hand): say nothing
+        return bisect.bisect_right(pages, offset - self.body_start)
+
+    def page_breaks(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(offset, page) for each page that begins inside ``content[start:end]``, in order."""
+        if not self.page_at(start):
+            return []
+        return [
+            (self.body_start + at, n) for n, at in enumerate(self.meta.pages, 1) if start < self.body_start + at < end
+        ]
+
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -152,6 +173,8 @@ class Passage:
     section: str
     paragraph: int  # 1-based paragraph number of the passage's first sentence
     sentences: tuple[Span, ...] = field(default=())
+    page: int = 0  # the PDF page it starts on (1-based); 0 when the article has no pages
+    page_breaks: tuple[tuple[int, int], ...] = ()  # (offset, page) of pages beginning inside it
 
     @property
     def id(self) -> str:
@@ -186,6 +209,7 @@ class Placed(BaseModel):
     url: str = ""
     section: str = ""
     paragraph: int = 0
+    page: int = 0  # the PDF page the text starts on; 0 when not from a PDF
 
     def placement(self) -> dict:
         """These fields alone, to build a citation from a source."""
@@ -201,6 +225,15 @@ class Source(Placed):
     text: str
     score: float = 0.0
     sentences: list[tuple[int, int]] = Field(default_factory=list)
+    page_breaks: list[tuple[int, int]] = Field(default_factory=list)  # (offset, page) of pages starting inside
+
+    def page_at(self, offset: int) -> int:
+        """The PDF page of ``offset`` inside this passage (0 when not from a PDF)."""
+        page = self.page
+        for at, number in self.page_breaks:
+            if at <= offset:
+                page = number
+        return page
 
     def byline(self) -> str:
         return ", ".join(x for x in (self.author, self.publisher, self.published) if x)

@@ -207,6 +207,8 @@ def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict, chun
         "end": p.end,
         "section": p.section,
         "paragraph": p.paragraph,
+        "page": article.page_at(p.start),
+        "page_breaks": [x for pair in article.page_breaks(p.start, p.end) for x in pair] or [0],
         "sentences": flat or [p.start, p.end],
     }
 
@@ -214,6 +216,14 @@ def _passage_meta(article: Article, p: Passage, n: int, article_meta: dict, chun
 def _article_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """An article's metadata from a passage's: its fields, and ``tags`` as a tuple."""
     return {**{name: meta.get(name, "") for name in _ARTICLE_FIELDS}, "tags": tags_of(meta.get("tags"))}
+
+
+def _pairs(flat) -> tuple[tuple[int, int], ...]:
+    """(offset, page) pairs from their flat metadata list ([0]: none; Chroma keeps no empty lists)."""
+    flat = [int(x) for x in flat or ()]
+    if len(flat) < 2:
+        return ()
+    return tuple((flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2))
 
 
 def stored_passage(text: str, meta: dict[str, Any]) -> StoredPassage:
@@ -228,5 +238,7 @@ def stored_passage(text: str, meta: dict[str, Any]) -> StoredPassage:
         section=meta.get("section", ""),
         paragraph=int(meta.get("paragraph", 0)),
         sentences=sentences,
+        page=int(meta.get("page", 0)),
+        page_breaks=_pairs(meta.get("page_breaks")),
     )
     return StoredPassage(passage, _article_meta(meta))

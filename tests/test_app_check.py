@@ -27,7 +27,7 @@ from tests.app_support import (
 from tests.conftest import LAMI_KIM
 from ui.ask import AskTab
 from ui.render import CHECK, conversation_markdown, md_text
-from ui.storage import stored_conversation
+from ui.storage import restored_turns, stored_conversation
 
 # The seed article says "South Korea’s" (a curly apostrophe); the user pastes a straight one.
 TRUE_SENTENCE = "According to South Korea’s intelligence agency, Russia is expected to pay $2,000 per soldier per month"
@@ -147,14 +147,15 @@ def test_hostile_article_text_is_shown_as_text(chat, served):
     assert html.escape(HOSTILE_TITLE) in panel and html.escape(HOSTILE_AUTHOR) in panel
 
 
-def test_a_check_joins_the_conversation_its_export_but_not_the_browsers_store(chat):
+def test_a_check_joins_the_conversation_its_export_and_the_browsers_store(chat):
     answered = ask(chat, "How much is Russia expected to pay North Korea per soldier?")[-1]["turns"]
     view = check(chat, ONE_WORD_CHANGED, answered)
 
     turns = view["turns"]
     assert [t.mode for t in turns] == ["answer", CHECK]
     assert reply_of(view["chat"][-2:-1]).startswith("Check: ")
-    assert view["kept"] == stored_conversation(answered)  # ui/storage.py reads back answers only
+    assert view["kept"] == stored_conversation(turns)
+    assert [t.mode for t in restored_turns(view["kept"])] == ["answer", CHECK]  # survives a reload
     exported = conversation_markdown(turns, dt.datetime(2026, 1, 1))
     assert "Quote checked: " + ONE_WORD_CHANGED in exported
     assert "“3” where the article has “2”" in exported

@@ -30,6 +30,8 @@ CHAT_FILTERS = ["mode", "article_ids", "author", "date_from", "date_to"]
 ENDPOINTS = {
     "/answer_data": (["question", "history"], 1),
     "/check_quote": (["text"], 1),
+    "/compare": (["topic", "article_ids", "author", "date_from", "date_to", "tags"], 1),
+    "/timeline": (["topic", "article_ids", "author", "date_from", "date_to", "tags"], 1),
     "/ask": (["question", *CHAT_FILTERS, "tags"], 5),  # tags last: calls made before it still work
     "/retry": ([*CHAT_FILTERS, "tags"], 5),
     "/undo": ([], 5),

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from assistant.check import check_quote
 from tests.app_support import (
     NO_FILTERS,
     SEED_QUESTION,
+    SEED_QUOTE,
     SEVERAL_QUOTES_QUESTION,
     ask,
     isolated_settings,
 )
-from ui.render import ANSWER, QUOTES, Turn, chat_messages, conversation_markdown, sources_html
+from ui.render import ANSWER, CHECK, COMPARE, QUOTES, TIMELINE, Turn, chat_messages, conversation_markdown, sources_html
 from ui.storage import browser_storage, restored_turns, stored_conversation
 
 
@@ -124,6 +126,33 @@ def test_an_unreadable_stored_conversation_starts_empty(chat, stored_turn, mangl
     assert restored_turns(stored) == []
     assert chat.restore(stored, []) == {}
     assert len(restored_turns({"format": 1, "turns": [stored_turn]})) == 1  # the unmangled one is read
+
+
+def test_checks_comparisons_and_timelines_are_kept_and_an_unreadable_turn_is_skipped(chat):
+    """Every mode is read back; a turn object that cannot be read costs that turn only, not the rest."""
+    from ui.check import check_turn
+    from ui.compare import compare_turn, comparison_data, timeline_turn
+
+    question = "Should South Korea send weapons to Ukraine?"
+    checked = check_turn(check_quote(chat.library.index, SEED_QUOTE, chat.library.corpus_dir))
+    compared = compare_turn(chat.assistant.compare(question))
+    timeline = timeline_turn(question, chat.assistant.timeline(question))
+    turns = [*ask(chat, SEED_QUESTION)[-1]["turns"], checked, compared, timeline]
+
+    restored = restored_turns(browser_round_trip(turns))
+
+    assert [t.mode for t in restored] == ["answer", CHECK, COMPARE, TIMELINE]
+    assert restored[1].check == checked.check and chat_messages(restored) == chat_messages(turns)
+    assert comparison_data(restored[2].comparison) == comparison_data(compared.comparison)
+    for before, after in zip(turns, restored, strict=True):
+        assert sources_html(after) == sources_html(before)
+    now = dt.datetime(2025, 1, 2, 3, 4)
+    assert conversation_markdown(restored, now) == conversation_markdown(turns, now)
+
+    kept = browser_round_trip(turns)
+    kept["turns"][2] = {**kept["turns"][2], "comparison": {"topic": "broken"}}
+    kept["turns"][1] = {**kept["turns"][1], "mode": "a mode of a later version"}
+    assert [t.mode for t in restored_turns(kept)] == ["answer", TIMELINE]
 
 
 def test_the_conversation_is_stored_per_corpus_and_survives_a_restart(tmp_path):

@@ -30,16 +30,27 @@ def blank_pdf() -> bytes:
 
 
 def text_pdf(text: str) -> bytes:
-    """A one-page PDF with a real text layer, written by hand (no PDF library writes text here)."""
-    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    """A one-page PDF with a real text layer."""
+    return pdf_of_pages([text])
+
+
+def pdf_of_pages(texts: list[str]) -> bytes:
+    """A PDF with one page per text (an empty text: a page without a text layer), written by hand
+    (no PDF library here writes text)."""
+    kids = [3 + 2 * i for i in range(len(texts))]
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(texts)),
     ]
+    font = 3 + 2 * len(texts)
+    for i, text in enumerate(texts):
+        stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode() if text else b""
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (kids[i] + 1, font)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for i, body in enumerate(objects, 1):
         offsets.append(len(out))

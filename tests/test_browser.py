@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from footnote.attribution import paste
 from tests.app_support import (
     ARTIFACTS,
     CHROMIUM,
@@ -207,6 +208,37 @@ def test_quotes_mode_copies_a_quote_with_its_attribution(page, served):
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"“{expected.quote}” — {expected.attribution()}"
     assert last_reply(page).count("— Lami Kim") == page.locator(".fn-copy").count()
+
+
+def test_compare_the_sources_and_copy_a_quote_as_a_chicago_note(page, served):
+    question = "Should South Korea send weapons to Ukraine?"
+    comparison = served.app.assistant.compare(question)
+    assert len(comparison.speaking) == 2  # both seed articles speak to it
+
+    page.locator("#fn-mode [data-testid='Compare the sources-radio-label']").click()
+    before = page.locator(BOTS).count()
+    page.fill("#fn-question textarea", question)
+    page.click("#fn-ask")
+    page.wait_for_function(ANSWER_DONE, arg=before)
+
+    blocks = page.locator("#fn-sources-panel .fn-compare-block")
+    expect(blocks).to_have_count(len(comparison.speaking))
+    reply = last_reply(page)
+    for i, said in enumerate(comparison.speaking):
+        expect(blocks.nth(i).locator(".fn-compare-title")).to_have_text(said.title)
+        assert said.title in reply
+    assert ("Not addressing it" in reply) == bool(comparison.silent)
+
+    page.locator("#fn-paste-style input").click()
+    page.get_by_role("option", name="Chicago note").click()
+    button = page.locator("#fn-cite-1 .fn-copy")
+    button.click()
+
+    expect(button).to_have_text("Copied")
+    first = comparison.speaking[0].quotes[0]
+    assert page.evaluate("navigator.clipboard.readText()") == paste(first.quote, first, "chicago")
+    reload(page)  # the style is remembered
+    expect(page.locator("#fn-paste-style input")).to_have_value("Chicago note")
 
 
 def test_an_unanswerable_question_says_so(page):

@@ -12,6 +12,7 @@ from footnote.settings import Settings
 from ingest.library import Library
 from ingest.watch import CorpusWatcher
 from ui.ask import AskTab
+from ui.compare import CompareApi
 from ui.corpus import CorpusTab
 from ui.mcp_tools import McpTools
 from ui.updates import bind
@@ -69,6 +70,7 @@ class FootnoteApp:
             # The browser reads what it kept as the page starts, racing the load event: either may come
             # first, so both restore; ``AskTab.restore`` fills only a page whose conversation is untouched.
             gr.on([blocks.load, ask.saved.change], **ask.restore, api_name=False, queue=False)
+            gr.on([blocks.load, ask.style_saved.change], **ask.style_restore, api_name=False, queue=False)
             for event in corpus.changes:
                 event.then(**refresh, api_name=False)
             # The watcher syncs in its own thread; each page looks every two seconds whether it
@@ -84,6 +86,9 @@ class FootnoteApp:
             )
             gr.api(self.ask_tab.answer_data, api_name="answer_data", concurrency_id="chat", concurrency_limit=4)
             gr.api(self.ask_tab.check_data, api_name="check_quote", concurrency_id="chat", concurrency_limit=4)
+            side = CompareApi(self.library, self.assistant)  # ui/compare.py: what each article says; by date
+            gr.api(side.compare, api_name="compare", concurrency_id="chat", concurrency_limit=4)
+            gr.api(side.timeline, api_name="timeline", concurrency_id="chat", concurrency_limit=4)
             if self.settings.mcp:  # the tools a desktop assistant may call (read-only): ui/mcp_tools.py
                 McpTools(self.settings, self.library, self.assistant).register()
         blocks.queue(default_concurrency_limit=1)

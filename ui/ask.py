@@ -23,6 +23,7 @@ from ingest.errors import IngestError
 from ingest.library import Library
 from ui.assets import READER_JS, SCROLL_JS, SOURCES_JS
 from ui.check import check_turn
+from ui.compare import compare_turn, paste_style_picker, timeline_turn
 from ui.filters import (
     UserInputError,
     article_choices,
@@ -36,8 +37,10 @@ from ui.reader import EMPTY_READER, reader_html
 from ui.render import (
     ANSWER,
     CHECK,
+    COMPARE,
     EMPTY_SOURCES,
     QUOTES,
+    TIMELINE,
     Turn,
     answer_blocks,
     chat_messages,
@@ -51,6 +54,8 @@ from ui.render import (
 from ui.storage import browser_storage, restored_turns, stored_conversation
 from ui.updates import Updates, bind, warn
 
+MODES = [("Answer", ANSWER), ("Quotes", QUOTES), ("Check a quote", CHECK)]
+MODES += [("Compare the sources", COMPARE), ("Timeline", TIMELINE)]
 EXAMPLES = (
     "How much is Russia expected to pay North Korea per soldier?",
     "What could Russia give North Korea in return?",
@@ -67,6 +72,8 @@ class AskParts:
     tags: gr.Dropdown
     saved: gr.BrowserState
     restore: dict[str, Any]  # Gradio event arguments (fn, inputs, outputs) of ``AskTab.restore``
+    style_saved: gr.BrowserState  # the paste style the copy buttons use (ui/compare.py)
+    style_restore: dict[str, Any]
 
 
 class AskTab:
@@ -106,6 +113,9 @@ class AskTab:
                 refuse_unknown_tags(filters, self.library.articles())
         except UserInputError as exc:
             yield self._refused(turns, question, str(exc))
+            return
+        if mode in (COMPARE, TIMELINE):
+            yield from self._compare(question, mode, filters, turns)
             return
         yield from self._answer(question, mode, filters, turns, keep_on_error=question)
 
@@ -225,6 +235,20 @@ class AskTab:
         note = "Checked against the whole corpus: the filters do not apply to a check." if filtered else ""
         return self._view([*turns, check_turn(checked)], "", note, settled=True)
 
+    def _compare(self, question, mode, filters, turns) -> Iterator[Updates]:
+        """What each article says on the topic, or its quotes in order of publication (ui/compare.py)."""
+        try:
+            shown = clean_question(question)[0]
+        except QuestionError as exc:
+            yield self._refused(turns, question, str(exc))
+            return
+        yield self._view(turns, "", pending=(shown, mode))
+        if mode == COMPARE:
+            turn = compare_turn(self.assistant.compare(question, filters))
+        else:
+            turn = timeline_turn(shown, self.assistant.timeline(question, filters))
+        yield self._view([*turns, turn], "", filters_note(filters), settled=True)
+
     def _answer(self, question, mode, filters, turns, keep_on_error) -> Iterator[Updates]:
         try:
             shown = clean_question(question)[0]
@@ -269,9 +293,7 @@ class AskTab:
             "untouched": False,
         }
         if settled:
-            # The browser keeps answers only: ui/storage.py reads back no other mode (a check is redone in a moment).
-            kept = [t for t in turns if t.check is None]
-            view |= self._sources_view(turns, None) | {"kept": stored_conversation(kept)}
+            view |= self._sources_view(turns, None) | {"kept": stored_conversation(turns)}
         return view
 
     def _sources_view(self, turns: list[Turn], shown: int | None) -> Updates:
@@ -321,13 +343,13 @@ class AskTab:
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="fn-ask")
                 with gr.Row(elem_id="fn-tools"):
                     mode = gr.Radio(
-                        [("Answer", ANSWER), ("Quotes", QUOTES), ("Check a quote", CHECK)],
+                        [*MODES],
                         value=ANSWER,
                         show_label=False,
                         container=False,
                         elem_id="fn-mode",
                         scale=1,
-                        min_width=330,
+                        min_width=420,
                     )
                     small = {"size": "sm", "scale": 0, "min_width": 72}
                     retry = gr.Button("Retry", elem_id="fn-retry", **small)
@@ -367,6 +389,7 @@ class AskTab:
                         date_to = gr.Textbox(label="Published until", placeholder="2024-12-31", elem_id="fn-to")
             with gr.Column(scale=2, min_width=340, elem_id="fn-sources-column"):
                 with gr.Column(elem_id="fn-sources-box") as sources_box:
+                    _style, style_saved, style_restore = paste_style_picker(key, secret)
                     picker = gr.Radio(label="Show source", choices=[], visible=False, elem_id="fn-picker")
                     sources = gr.HTML(EMPTY_SOURCES, elem_id="fn-sources-panel", js_on_load=SOURCES_JS, padding=False)
                 # The reader view: a quote clicked in the sources opens its whole article here.
@@ -431,7 +454,7 @@ class AskTab:
         )
         restored = {"chat": chatbot, "turns": turns, "picker": picker, "sources": sources, "untouched": untouched}
         restore = {"inputs": [saved, turns, untouched], **bind(self.restore, restored)}
-        return AskParts(articles=articles, author=author, tags=tags, saved=saved, restore=restore)
+        return AskParts(articles, author, tags, saved, restore, style_saved, style_restore)
 
 
 def _example_text(evt: gr.SelectData) -> str:

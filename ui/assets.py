@@ -8,7 +8,10 @@ COPY_JS = """
 element.addEventListener('click', async (event) => {
   const button = event.target.closest('button.fn-copy');
   if (!button) return;
-  const text = button.dataset.copy;
+  // the paste style chosen beside the sources (ui/compare.py): data-paste-chicago → dataset.pasteChicago
+  const style = window.fnPasteStyle || '';
+  const styled = style && button.dataset['paste' + style.charAt(0).toUpperCase() + style.slice(1)];
+  const text = styled || button.dataset.copy;
   try {
     await navigator.clipboard.writeText(text);
   } catch (err) {
@@ -119,6 +122,13 @@ ins { background: #dcfce7; color: #166534; text-decoration: underline; }
 .fn-reader-text p.fn-reader-current { border-left: 3px solid var(--color-accent); padding-left: 0.6rem; }
 .fn-mark { background: #fef3c7; color: #1f2937; padding: 0 0.1em; border-radius: 2px; }
 .fn-mark.fn-primary { background: #fde68a; box-shadow: 0 0 0 2px #f59e0b; }
+.fn-compare-block { margin-bottom: 0.9rem; }
+.fn-compare-title { margin: 0.4rem 0 0.1rem; font-size: 1rem; }
+.fn-byline { margin: 0 0 0.4rem; }
+.fn-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; margin: 0.3rem 0 0.7rem; }
+.fn-side { padding: 0.4rem 0.6rem; border-left: 3px solid var(--color-accent); font-size: 0.9rem;
+  background: var(--background-fill-secondary); }
+#fn-paste-style { max-width: 16rem; }
 .fn-copy:hover { background: var(--button-secondary-background-fill-hover); }
 """
 

@@ -14,10 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from footnote.attribution import STYLES, paste
 from footnote.types import Answer, Citation, Placed, RefusalReason, Source
 
 ANSWER, QUOTES = "answer", "quotes"  # the two modes: an answer to a question, or quotes on a topic
 CHECK = "check"  # the third: is a pasted quote in the corpus, where, and exactly how (ui/check.py)
+COMPARE, TIMELINE = "compare", "timeline"  # what each article says; a topic's quotes by date (ui/compare.py)
+LISTED = (QUOTES, COMPARE, TIMELINE)  # modes whose quotes are for picking: every card open, copy button in view
 CLOSEST_SHOWN = 3  # passages shown as "not an answer" when the corpus does not answer
 # Markdown and LaTeX would act on these characters; CommonMark shows any of them when backslashed.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$=:^@]")
@@ -31,6 +34,7 @@ class Turn:
     mode: str
     answer: Answer
     check: Any = None  # CHECK mode: the assistant.check.QuoteCheck the answer's citations come from
+    comparison: Any = None  # COMPARE mode: the assistant.compare.Comparison, its quotes numbered as citations
 
 
 def md_text(text: str) -> str:
@@ -52,6 +56,10 @@ def answer_blocks(turn: Turn) -> list[str]:
         from ui.check import check_blocks  # ui.check builds on this module
 
         return check_blocks(turn.check)
+    if turn.mode in (COMPARE, TIMELINE):
+        from ui.compare import compare_blocks  # ui.compare builds on this module
+
+        return compare_blocks(turn)
     blocks = [f"_{md_text(answer.notice)}_"] if answer.notice else []
     if turn.mode == QUOTES:
         blocks += [f"“{md_text(c.quote)}” — {md_text(c.attribution())} \\[{c.n}\\]" for c in answer.citations]
@@ -99,7 +107,10 @@ def chat_messages(turns: list[Turn], pending: tuple[str, str] | None = None, par
 
 
 def _asked(question: str, mode: str) -> str:
-    return {QUOTES: "Quotes on: ", CHECK: "Check: "}.get(mode, "") + md_text(question)
+    return ASKED.get(mode, "") + md_text(question)
+
+
+ASKED = {QUOTES: "Quotes on: ", CHECK: "Check: ", COMPARE: "Compare the sources on: ", TIMELINE: "Timeline of: "}
 
 
 # --- the sources panel (HTML) -------------------------------------------------------------------
@@ -124,11 +135,15 @@ def sources_html(turn: Turn | None, selected: int | None = None, earlier: bool =
         from ui.check import check_sources_html
 
         return check_sources_html(turn.check, answer.citations, selected, which)
+    if turn.comparison is not None:
+        from ui.compare import comparison_sources_html
+
+        return comparison_sources_html(turn.comparison, selected, which)
     if answer.citations:
         chosen = selected or answer.citations[0].n
-        every_open = turn.mode == QUOTES  # quotes are for picking: each with its copy button in view
-        cards = "".join(_citation_card(c, c.n == chosen, every_open or c.n == chosen) for c in answer.citations)
-        heading = "Quotes" if turn.mode == QUOTES else "Sources"
+        every_open = turn.mode in LISTED  # quotes are for picking: each with its copy button in view
+        cards = "".join(citation_card(c, c.n == chosen, every_open or c.n == chosen) for c in answer.citations)
+        heading = {QUOTES: "Quotes", TIMELINE: "Timeline"}.get(turn.mode, "Sources")
         return f'<div class="fn-sources"><h3>{heading}</h3>{which}{cards}</div>'
     if answer.sources:
         cards = "".join(_closest_card(s) for s in answer.sources[:CLOSEST_SHOWN])
@@ -141,11 +156,12 @@ def sources_html(turn: Turn | None, selected: int | None = None, earlier: bool =
 
 
 def _earlier_note(turn: Turn) -> str:
-    asked = {QUOTES: "quotes on ", CHECK: "a check of "}.get(turn.mode, "") + f"“{esc(turn.question)}”"
+    kind = {QUOTES: "quotes on ", CHECK: "a check of ", COMPARE: "a comparison on ", TIMELINE: "a timeline of "}
+    asked = kind.get(turn.mode, "") + f"“{esc(turn.question)}”"
     return f'<p class="fn-note fn-earlier">Of an earlier answer, to {asked}. Click an answer to see its sources.</p>'
 
 
-def _citation_card(c: Citation, is_selected: bool, is_open: bool) -> str:
+def citation_card(c: Citation, is_selected: bool, is_open: bool) -> str:
     start, end = c.start - c.passage_start, c.end - c.passage_start
     passage = f"{esc(c.passage_text[:start])}<mark>{esc(c.passage_text[start:end])}</mark>{esc(c.passage_text[end:])}"
     copy_text = f"“{c.quote}” — {c.attribution()}"
@@ -155,10 +171,16 @@ def _citation_card(c: Citation, is_selected: bool, is_open: bool) -> str:
         f'<summary><span class="fn-n">[{c.n}]</span> <span class="fn-title">{esc(c.title)}</span></summary>'
         f"{_facts(c)}"
         f'<blockquote class="fn-passage">{passage}</blockquote>'
-        f'<button type="button" class="fn-copy" data-copy="{esc(copy_text)}">Copy quote with attribution</button> '
+        f'<button type="button" class="fn-copy" data-copy="{esc(copy_text)}"{paste_data(c)}>'
+        "Copy quote with attribution</button> "
         f"{read_button(c.n)}"
         "</details>"
     )
+
+
+def paste_data(c: Citation) -> str:
+    """The quote ready to paste in each attribution style, for the copy button to pick from (ui/assets.py)."""
+    return "".join(f' data-paste-{style}="{esc(paste(c.quote, c, style))}"' for style in STYLES)
 
 
 def read_button(n: int) -> str:
@@ -187,6 +209,7 @@ def _facts(placed: Placed) -> str:
         ("Publisher", placed.publisher),
         ("Section", placed.section or "opening"),
         ("Paragraph", placed.paragraph or ""),
+        ("Page", placed.page or ""),  # articles converted from PDF
         ("Article", placed.article_id),
         ("URL", placed.url),  # shown as text: a link from an article could point anywhere
     ]
@@ -213,12 +236,17 @@ def conversation_markdown(turns: list[Turn], now: dt.datetime) -> str:
     lines = ["# Footnote conversation", "", f"Exported {now:%Y-%m-%d %H:%M}.", ""]
     for i, turn in enumerate(turns, 1):
         answer = turn.answer
-        kind = {QUOTES: "Quotes on", CHECK: "Quote checked"}.get(turn.mode, "Question")
+        kind = {QUOTES: "Quotes on", CHECK: "Quote checked", COMPARE: "Compared", TIMELINE: "Timeline of"}.get(
+            turn.mode, "Question"
+        )
         lines += [f"## {i}. {kind}: {turn.question}", ""]
         if turn.check is not None:
             from ui.check import check_markdown
 
             lines += [check_markdown(turn.check), ""]
+            continue
+        if turn.comparison is not None:  # the comparison's own export, every quote fully attributed
+            lines += [turn.comparison.markdown(), ""]
             continue
         if answer.notice:
             lines += [f"*{answer.notice}*", ""]
@@ -226,7 +254,8 @@ def conversation_markdown(turns: list[Turn], now: dt.datetime) -> str:
         if answer.citations:
             lines += ["**Sources**", ""]
             for c in answer.citations:
-                where = ", ".join(x for x in (c.section, f"paragraph {c.paragraph}" if c.paragraph else "") if x)
+                page = f"page {c.page}" if c.page else ""
+                where = ", ".join(x for x in (c.section, f"paragraph {c.paragraph}" if c.paragraph else "", page) if x)
                 lines.append(f"[{c.n}] {c.attribution()}. {c.article_id}" + (f", {where}" if where else "") + ".")
                 lines.append(f"    “{c.quote}”" + (f" <{c.url}>" if c.url else ""))
             lines.append("")

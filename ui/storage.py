@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from assistant.check import QuoteCheck
 from footnote.settings import Settings
 from footnote.types import Answer
-from ui.render import ANSWER, CLOSEST_SHOWN, QUOTES, Turn
+from ui.render import ANSWER, CHECK, CLOSEST_SHOWN, COMPARE, QUOTES, TIMELINE, Turn
 
 # What the browser keeps of the conversation; a stored value of another format is not read.
 STORAGE_FORMAT = 1
@@ -29,30 +30,50 @@ def _stored_turn(turn: Turn) -> dict:
     """Retrieved passages are dropped except those a refusal shows: they are most of the weight."""
     answer = turn.answer
     shown = [] if answer.citations else [s.model_copy(update={"sentences": []}) for s in answer.sources[:CLOSEST_SHOWN]]
+    if turn.check is not None:  # the check itself: the turn is redrawn from it (ui/check.py)
+        return {"question": turn.question, "mode": turn.mode, "check": turn.check.model_dump(mode="json")}
+    if turn.comparison is not None:  # likewise the comparison, its quotes already numbered (ui/compare.py)
+        from ui.compare import comparison_data
+
+        return {"question": turn.question, "mode": turn.mode, "comparison": comparison_data(turn.comparison)}
     kept = answer.model_copy(update={"sources": shown})
     return {"question": turn.question, "mode": turn.mode, "answer": kept.model_dump(mode="json")}
 
 
 def restored_turns(stored: Any) -> list[Turn]:
-    """The turns a browser sent back; anything unreadable (an older format, edited by hand) gives none.
+    """The turns a browser sent back, of every mode; what is not a conversation we wrote gives none.
 
-    All or nothing: a history with a turn missing would misnumber the ones after it.
+    A stored value of another format, or whose turns are not all objects, was not written by this
+    app (or was edited by hand): none of it is read. A turn object that cannot be read (a mode this
+    version does not know, a broken answer) is skipped and the others kept: each turn numbers its
+    own citations, so leaving one out misnumbers nothing.
     """
     if not isinstance(stored, dict) or stored.get("format") != STORAGE_FORMAT:
         return []
     items = stored.get("turns")
-    if not isinstance(items, list):
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         return []
-    try:
-        return [_restored_turn(item) for item in items[-MAX_STORED_TURNS:]]
-    except (TypeError, KeyError, ValueError):  # pydantic's ValidationError is a ValueError
-        return []
+    turns = []
+    for item in items[-MAX_STORED_TURNS:]:
+        try:
+            turns.append(_restored_turn(item))
+        except (TypeError, KeyError, ValueError, AttributeError):  # pydantic's ValidationError is a ValueError
+            continue
+    return turns
 
 
 def _restored_turn(item: dict) -> Turn:
     question, mode = item["question"], item["mode"]
-    if not isinstance(question, str) or mode not in (ANSWER, QUOTES):
+    if not isinstance(question, str) or mode not in (ANSWER, QUOTES, CHECK, COMPARE, TIMELINE):
         raise ValueError("not a turn")
+    if mode == CHECK:
+        from ui.check import check_turn
+
+        return check_turn(QuoteCheck.model_validate(item["check"]))
+    if mode == COMPARE:
+        from ui.compare import compare_turn, comparison_from_data
+
+        return compare_turn(comparison_from_data(item["comparison"]))
     return Turn(question, mode, Answer.model_validate(item["answer"]))
 
 

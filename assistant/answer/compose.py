@@ -68,7 +68,7 @@ def cite(n: int, source: Source, start: int, end: int) -> Citation:
     """Citation ``n`` of ``content[start:end]``, a span inside ``source``."""
     return Citation(
         n=n,
-        **source.placement(),
+        **(source.placement() | {"page": source.page_at(start)}),
         quote=source.text[start - source.start : end - source.start],
         start=start,
         end=end,

@@ -20,8 +20,22 @@ def read_pdf(name: str, data: bytes) -> Draft:
         info = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise IngestError(name, f"not a readable PDF ({exc})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text, starts = "", []
+    for number, page in enumerate(pages, 1):
+        if page.strip():
+            text += "\n\n" if text else ""
+            starts.append((number, len(text)))
+            text += page.strip()
     if not text.strip():
         raise IngestError(name, "PDF has no text layer (scanned images only?); run OCR first")
-    meta = ArticleMeta(title=str(info.get("/Title") or ""), author=str(info.get("/Author") or ""))
+    # where each page starts in the body: a page without text starts where the next page with text does
+    offsets = []
+    for number in range(1, len(pages) + 1):
+        later = [at for n, at in starts if n >= number]
+        offsets.append(later[0] if later else len(text))
+    meta = ArticleMeta(
+        title=str(info.get("/Title") or ""),
+        author=str(info.get("/Author") or ""),
+        pages=offsets if len(pages) > 1 else [],
+    )
     return Draft(body=text, meta=meta, stem=PurePosixPath(name).stem)
