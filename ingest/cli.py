@@ -139,6 +139,8 @@ def watch(
     ] = 1.0,
 ) -> None:
     """Keep the index in step with the corpus folder: index what is added, changed or removed there, until Ctrl-C."""
+    import signal
+    import threading
     import time
 
     from ingest.index import SyncReport
@@ -160,16 +162,21 @@ def watch(
                 typer.echo(f"{stamp} error: {err}", err=True)
         previous = {(e.source, e.problem) for e in report.errors}
 
+    # Ctrl-C (or a service manager's SIGTERM) only asks to stop: a KeyboardInterrupt raised in the
+    # middle of the thread bookkeeping below could mark the watcher's thread stopped while it still
+    # syncs, and the process would then hang on exit with a half-done sync.
+    asked_to_stop = threading.Event()
+    handlers = {sig: signal.signal(sig, lambda *_: asked_to_stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     watcher = CorpusWatcher(library.index, library.corpus_dir, settle=settle, on_sync=show)
-    watcher.start()
-    typer.echo(f"watching {library.corpus_dir} (Ctrl-C to stop)")
     try:
-        while watcher.running:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        watcher.start()
+        typer.echo(f"watching {library.corpus_dir} (Ctrl-C to stop)")
+        while watcher.running and not asked_to_stop.wait(0.5):
+            pass
     finally:
-        watcher.stop()
+        watcher.stop()  # a sync in progress finishes first
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     typer.echo("stopped watching")
 
 
