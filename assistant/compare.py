@@ -90,8 +90,9 @@ class Comparer:
         self.per_article = per_article  # quotes shown per article
 
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
-        ids = self._articles(topic, filters)
-        said = [self._article(topic, aid, filters) for aid in ids]
+        vector = self.retriever.index.embedder.embed_one(topic)  # one encoding for every search below
+        ids = self._articles(topic, filters, vector)
+        said = [self._article(topic, aid, filters, vector) for aid in ids]
         said = [a for a in said if a is not None]
         threshold = self.reader.settings.min_answerability
         speaking = sorted((a for a in said if a.answerability >= threshold), key=lambda a: a.published or UNDATED)
@@ -100,10 +101,10 @@ class Comparer:
 
     def timeline(self, topic: str, filters: Filters | None = None, count: int = 12) -> list[Citation]:
         """The topic's best quotes, one per passage, ordered by their article's publication date."""
-        ids = self._articles(topic, filters)
+        vector = self.retriever.index.embedder.embed_one(topic)
         picked: list[ScoredSentence] = []
-        for aid in ids:
-            reading = self._read(topic, aid, filters)
+        for aid in self._articles(topic, filters, vector):
+            reading = self._read(topic, aid, filters, vector)
             if reading is not None:
                 picked += _one_per_passage(reading[1])[: self.per_article]
         picked.sort(key=lambda s: -s.logit)
@@ -111,20 +112,20 @@ class Comparer:
         picked.sort(key=lambda s: (s.source.published or UNDATED, s.source.article_id, s.start))
         return [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
 
-    def _articles(self, topic: str, filters: Filters | None) -> list[str]:
-        found = self.wide.retrieve(topic, filters)
+    def _articles(self, topic: str, filters: Filters | None, vector) -> list[str]:
+        found = self.wide.retrieve(topic, filters, vector)
         return list(dict.fromkeys(s.article_id for s in found.sources))[: self.articles]
 
-    def _read(self, topic: str, article_id: str, filters: Filters | None):
+    def _read(self, topic: str, article_id: str, filters: Filters | None, vector):
         only = replace(filters or Filters(), article_ids=(article_id,))
-        retrieval = self.retriever.retrieve(topic, only)
+        retrieval = self.retriever.retrieve(topic, only, vector)
         reading = self.reader.read(topic, retrieval)
         if not reading.sentences:
             return None
         return self.reader.answerability.probability(reading.features), reading.sentences
 
-    def _article(self, topic: str, article_id: str, filters: Filters | None) -> ArticleSays | None:
-        reading = self._read(topic, article_id, filters)
+    def _article(self, topic: str, article_id: str, filters: Filters | None, vector) -> ArticleSays | None:
+        reading = self._read(topic, article_id, filters, vector)
         if reading is None:
             return None
         p, ranked = reading

@@ -85,8 +85,9 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float | None = None
     context_weight: float | None = None
 
-    def retrieve(self, query: str, filters: Filters | None = None) -> Retrieval:
-        vector = self.index.embedder.embed_one(query)
+    def retrieve(self, query: str, filters: Filters | None = None, vector: np.ndarray | None = None) -> Retrieval:
+        """The best passages for ``query``; ``vector``: its embedding, when the caller already has it."""
+        vector = self.index.embedder.embed_one(query) if vector is None else vector
         snap = self.index.search_index.snapshot()
         allowed = self._allowed_articles(filters, snap.article_meta)
         if not len(snap) or (allowed is not None and not allowed):

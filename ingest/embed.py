@@ -70,16 +70,9 @@ class Embedder:
 
     def embed_torch(self, texts: list[str]) -> np.ndarray:
         """The sentence-transformers reference, whatever the input size (the ONNX path's check)."""
-        return (
-            np.concatenate(
-                [
-                    self._encode_torch(texts[i : i + self.batch_size], small=0)
-                    for i in range(0, len(texts), self.batch_size)
-                ]
-            )
-            if texts
-            else np.zeros((0, self.dimension), dtype=np.float32)
-        )
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._encode_torch(texts, small=0)  # sentence-transformers batches by itself
 
     def _encode_torch(self, batch: list[str], small: int) -> np.ndarray:
         model = self.model()
