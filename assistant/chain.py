@@ -1,6 +1,9 @@
 """The answer chain: question (+ conversation) → search query → passages → cited answer.
 
-It is one LCEL runnable so the CLI, the app and the evaluation run exactly the same steps.
+Three named steps (``prepare``, ``retrieve``, ``answer``) that the CLI, the app and the evaluation
+all run through ``Assistant``. ``Assistant.runnable()`` offers the same steps as a LangChain LCEL
+chain (assistant/runnables.py); LangChain is imported only then, since its import alone costs
+more than a one-off ``footnote ask`` may take.
 """
 
 from __future__ import annotations
@@ -8,8 +11,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
 from assistant.compare import Comparer, Comparison
@@ -45,27 +46,11 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, notice
 
 
-def build_retrieval(retriever: HybridRetriever) -> Runnable:
-    """Ask → (cleaned Ask, Retrieval, notice): the steps before answering, shared by ask and stream."""
-
-    def prepare(ask: Ask) -> tuple[Ask, str, str]:
-        question, notice = clean_question(ask.question)
-        history = [clean_question(h)[0] for h in ask.history if h and h.strip()]
-        return Ask(question, history, ask.filters), search_query(question, history), notice
-
-    def retrieve(step: tuple[Ask, str, str]) -> tuple[Ask, Retrieval, str]:
-        ask, query, notice = step
-        return ask, retriever.retrieve(query, ask.filters), notice
-
-    return RunnableLambda(prepare) | RunnableLambda(retrieve)
-
-
-def build_chain(retriever: HybridRetriever, answerer: Answerer) -> Runnable:
-    def answer(step: tuple[Ask, Retrieval, str]) -> Answer:
-        ask, retrieval, notice = step
-        return with_notice(answerer.answer(ask.question, retrieval, ask.history), notice)
-
-    return build_retrieval(retriever) | RunnableLambda(answer)
+def prepare(ask: Ask) -> tuple[Ask, str, str]:
+    """Step 1: the cleaned question and history, the search query, and any notice for the user."""
+    question, notice = clean_question(ask.question)
+    history = [clean_question(h)[0] for h in ask.history if h and h.strip()]
+    return Ask(question, history, ask.filters), search_query(question, history), notice
 
 
 def with_notice(answer: Answer, notice: str) -> Answer:
@@ -91,17 +76,33 @@ class Assistant:
             self.llm = LLMAnswerer(settings, fallback=self.reader, embed=index.embedder.embed)
         self.answerer: Answerer = self.llm or self.reader
         self.comparer = Comparer(self.retriever, self.reader)
-        self.retrieval = build_retrieval(self.retriever)
-        self.chain = build_chain(self.retriever, self.answerer)
 
+    # --- the steps ------------------------------------------------------------------------------
+    def retrieve(self, step: tuple[Ask, str, str]) -> tuple[Ask, Retrieval, str]:
+        """Step 2: the passages for the search query, within the filters."""
+        ask, query, notice = step
+        return ask, self.retriever.retrieve(query, ask.filters), notice
+
+    def answer(self, step: tuple[Ask, Retrieval, str]) -> Answer:
+        """Step 3: the cited answer (or refusal) from the passages."""
+        ask, retrieval, notice = step
+        return with_notice(self.answerer.answer(ask.question, retrieval, ask.history), notice)
+
+    def runnable(self):
+        """The three steps as a LangChain runnable (Ask → Answer), for LangChain pipelines."""
+        from assistant.runnables import answer_chain
+
+        return answer_chain(self)
+
+    # --- what front ends call -------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
-        return self.chain.invoke(Ask(question, list(history or []), filters))
+        return self.answer(self.retrieve(prepare(Ask(question, list(history or []), filters))))
 
     def stream(
         self, question: str, history: list[str] | None = None, filters: Filters | None = None
     ) -> Iterator[Answer]:
         """Partial answers as the text grows; the last one is the complete answer."""
-        ask, retrieval, notice = self.retrieval.invoke(Ask(question, list(history or []), filters))
+        ask, retrieval, notice = self.retrieve(prepare(Ask(question, list(history or []), filters)))
         for partial in self.answerer.stream(ask.question, retrieval, ask.history):
             yield with_notice(partial, notice)
 

@@ -23,7 +23,7 @@ def _index():
 
     settings = get_settings()
     index = Index(settings)
-    if index.store.count() == 0:
+    if not len(index.search_index):
         report = index.sync(settings.corpus_dir, show_bar=True)
         for err in report.errors:
             typer.echo(f"warning: {err}", err=True)

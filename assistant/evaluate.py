@@ -10,6 +10,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assistant.chain import Assistant
@@ -46,20 +47,28 @@ def run_record(qid: str, answer: Answer, latency_ms: float) -> dict:
     }
 
 
-def answer_questions(assistant: Assistant, questions: list[dict], progress: Callable | None = None) -> list[dict]:
-    """Follow-ups are asked in one conversation: the earlier questions are answered first."""
-    records = []
-    for q in questions:
-        history: list[str] = []
-        for earlier in q.get("history", []):
-            assistant.ask(earlier, history)
-            history.append(earlier)
+def answer_questions(
+    assistant: Assistant, questions: list[dict], progress: Callable | None = None, workers: int = 1
+) -> list[dict]:
+    """One run record per question, in order. A follow-up is asked with its conversation (the
+    earlier questions, as ``history``); the assistant keeps no other state between questions.
+
+    ``workers`` > 1 asks that many questions at once (the assistant is thread-safe): a whole set
+    is checked sooner, but each latency then includes waiting for the others, so runs whose
+    latencies are reported use one."""
+
+    def one(q: dict) -> dict:
         t0 = time.perf_counter()
-        answer = assistant.ask(q["question"], history)
-        records.append(run_record(q["id"], answer, 1000 * (time.perf_counter() - t0)))
+        answer = assistant.ask(q["question"], list(q.get("history", [])))
+        record = run_record(q["id"], answer, 1000 * (time.perf_counter() - t0))
         if progress:
             progress()
-    return records
+        return record
+
+    if workers <= 1:
+        return [one(q) for q in questions]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, questions))
 
 
 def evaluate(corpus_dir: Path, questions_file: Path, run_out: Path, settings: Settings, show_bar: bool = True) -> dict:

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: BM25 and dense scores fused per passage, as a LangChain retriever.
+"""Hybrid retrieval: BM25 and dense scores fused per passage (a LangChain retriever through
+``HybridRetriever.as_langchain()``, assistant/runnables.py).
 
 Lexical search finds names, numbers and rare words that MiniLM blurs; dense search finds
 paraphrases BM25 cannot. Both are computed for every passage from the in-memory snapshot that
@@ -12,13 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from footnote.types import Source, tag_key
-from ingest.store import StoredPassage
+from ingest.records import StoredPassage
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,8 @@ class Retrieval:
     sources: list[Source] = field(default_factory=list)
 
 
-class HybridRetriever(BaseRetriever):
+@dataclass
+class HybridRetriever:
     """Scores every passage of the in-memory snapshot (ingest.search_index) by meaning and by words.
 
     Dense cosine and BM25 are each standardised over the corpus (z-scores) and mixed, so a passage
@@ -77,8 +75,6 @@ class HybridRetriever(BaseRetriever):
     neighbour's score, since evidence often runs over a passage boundary. docs/retrieval.md has
     the measurements behind each step. Unset weights come from the index's settings.
     """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     index: Any  # ingest.index.Index
     k: int = 8
@@ -115,11 +111,11 @@ class HybridRetriever(BaseRetriever):
             return None
         return {aid for aid, meta in articles.items() if filters.admits(aid, meta)}
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(page_content=s.text, metadata=s.model_dump(exclude={"text"}), id=s.passage_id)
-            for s in self.retrieve(query).sources
-        ]
+    def as_langchain(self, filters: Filters | None = None):
+        """This retriever as a LangChain ``BaseRetriever`` (passages as Documents)."""
+        from assistant.runnables import FootnoteRetriever
+
+        return FootnoteRetriever(retriever=self, filters=filters)
 
 
 def standardise(scores: np.ndarray) -> np.ndarray:

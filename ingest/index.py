@@ -1,11 +1,18 @@
-"""The index as one object: embedder, Chroma store and BM25, kept in step by ``sync``."""
+"""The index as one object: embedder, Chroma store and BM25, kept in step by ``sync``.
+
+Chroma is opened on first need: to write, or to read the passages when no saved search snapshot
+vouches for it (ingest/saved.py). Answering from an index that nothing has changed since it was
+last saved therefore never imports chromadb.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -15,8 +22,12 @@ from ingest.chunk import chunk_article, chunking_key
 from ingest.embed import Embedder, embedder_for
 from ingest.errors import IngestError
 from ingest.load import corpus_files, load_article
+from ingest.records import IndexedArticle
+from ingest.saved import SavedSnapshot
 from ingest.search_index import SearchIndex
-from ingest.store import PassageStore, make_client
+
+if TYPE_CHECKING:
+    from ingest.store import PassageStore
 
 Progress = Callable[[float, str], None]  # (fraction done, what is happening)
 
@@ -49,16 +60,51 @@ class Index:
         self.settings = settings
         self.embedder = embedder or embedder_for(settings)
         self.chunking = chunking_key(settings.passage_chars)
-        client = make_client(settings, index_dir)
-        self.store = PassageStore(client, self.embedder, settings.collection, self.chunking)
-        self.search_index = SearchIndex(self.store)
+        self._index_dir = index_dir
+        self._store: PassageStore | None = None
+        self._store_lock = threading.Lock()
+        # a server's store may be written by processes that never see our folder: always read it
+        saved = None if settings.chroma_host else SavedSnapshot(Path(index_dir or settings.index_dir))
+        self.search_index = SearchIndex(lambda: self.store, self.embedder.dimension, saved)
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait on it
+
+    @property
+    def store(self) -> PassageStore:
+        """The Chroma collections, opened on first use."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    from ingest.store import PassageStore, make_client
+
+                    client = make_client(self.settings, self._index_dir)
+                    self._store = PassageStore(client, self.embedder, self.settings.collection, self.chunking)
+        return self._store
+
+    def indexed_articles(self) -> dict[str, IndexedArticle]:
+        """Each article's index state: from the in-memory view while it is known to equal the
+        store, from Chroma otherwise (another process may have written since)."""
+        if self.search_index.current():
+            return self.search_index.indexed_articles()
+        return self.store.indexed_articles()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write to the store (the caller holds ``write_lock``): the saved snapshot stops vouching
+        for the store while it is written, and the view is refreshed (and saved) after it
+        (ingest/saved.py)."""
+        saved = self.search_index.saved
+        if saved:
+            saved.bump()
+        yield
+        if saved:
+            saved.bump()
+        self.search_index.refresh()
 
     def sync(self, corpus_dir: Path, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
         """Make the index hold exactly the articles of ``corpus_dir``, embedding only what changed."""
         report = SyncReport()
         with self.write_lock:
-            indexed = self.store.indexed_articles()
+            indexed = self.indexed_articles()
             articles: list[Article] = []
             seen: set[str] = set()
             for path in corpus_files(corpus_dir):
@@ -82,24 +128,24 @@ class Index:
                 else:
                     (report.updated if state else report.added).append(article.id)
                     articles.append(article)
-            for aid in sorted(set(indexed) - seen):
-                self.store.delete_article(aid)
-                report.removed.append(aid)
-            report.passages_embedded = self._index_articles(articles, progress, show_bar)
-            self.store.prune_sentences(seen)
-            self.search_index.refresh()
+            gone = sorted(set(indexed) - seen)
+            if not articles and not gone and self.search_index.current():
+                return report  # the saved view vouches that the store holds exactly this corpus
+            with self._writing():
+                for aid in gone:
+                    self.store.delete_article(aid)
+                    report.removed.append(aid)
+                report.passages_embedded = self._index_articles(articles, progress, show_bar)
+                self.store.prune_sentences(seen)
         return report
 
     def index_article(self, article: Article, progress: Progress | None = None) -> int:
-        with self.write_lock:
-            n = self._index_articles([article], progress, show_bar=False)
-            self.search_index.refresh()
-        return n
+        with self.write_lock, self._writing():
+            return self._index_articles([article], progress, show_bar=False)
 
     def remove_article(self, article_id: str) -> None:
-        with self.write_lock:
+        with self.write_lock, self._writing():
             self.store.delete_article(article_id)
-            self.search_index.refresh()
 
     def _index_articles(self, articles: list[Article], progress: Progress | None, show_bar: bool) -> int:
         chunked = [(a, chunk_article(a, self.settings.passage_chars)) for a in articles]

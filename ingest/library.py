@@ -45,7 +45,7 @@ class Library:
         return self.index.sync(self.corpus_dir, progress, show_bar)
 
     def articles(self) -> list[ArticleInfo]:
-        indexed = self.index.store.indexed_articles()
+        indexed = self.index.indexed_articles()
         out = []
         for aid, state in sorted(indexed.items()):
             path = self.corpus_dir / aid

@@ -11,6 +11,7 @@ torch before it is used, and callers fall back to torch when anything here fails
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -21,12 +22,36 @@ def cached_path(cache_dir: Path, name: str, sources: Iterable[Path]) -> Path:
     """``cache_dir/name-<hash of sources>.onnx``: the export of exactly these files."""
     digest = hashlib.sha256()
     for f in sources:
-        digest.update(Path(f).read_bytes())
+        digest.update(file_digest(Path(f), Path(cache_dir)).encode())
     return Path(cache_dir) / f"{name}-{digest.hexdigest()[:16]}.onnx"
 
 
+def file_digest(path: Path, cache_dir: Path) -> str:
+    """sha256 of a file's bytes, remembered in ``cache_dir/digests.json`` under its path, size and
+    modification time: hashing the 90 MB embedding model on every start would cost a CLI call
+    0.15 s, and a file that changes gets a new size or time (and so a new hash)."""
+    stat = path.stat()
+    key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    memo_path = cache_dir / "digests.json"
+    try:
+        memo = json.loads(memo_path.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    if key not in memo:
+        memo[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(memo, indent=0))
+            tmp.replace(memo_path)
+        except OSError:
+            pass  # a read-only cache: hash every time, as before
+    return memo[key]
+
+
 def session(path: Path, threads: int):
-    """An inference session on ``threads`` cores (one inter-op thread: these graphs are a chain)."""
+    """An inference session on ``threads`` cores (0: all of them; one inter-op thread: these graphs
+    are a chain)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()

@@ -11,20 +11,29 @@ passages cost.
 Title and section (the heading path) are part of each passage's lexical text, so "the NATO article"
 or a question naming a section finds it. Readers use one snapshot per query and never wait on a
 refresh.
+
+With an embedded store the view is also saved beside it (ingest/saved.py) after every refresh, and
+a new process starts from that file when it is current: answering then never opens Chroma.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 from scipy import sparse
 
 from footnote.text import stem_words
-from ingest.store import PassageStore, StoredPassage, stored_passage
+from ingest.records import IndexedArticle, StoredPassage, indexed_articles, stored_passage
+from ingest.saved import SavedEntry, SavedSnapshot
+
+if TYPE_CHECKING:
+    from ingest.store import PassageStore
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
@@ -46,15 +55,12 @@ class _Entry:
 
     pid: str
     stored: StoredPassage
+    meta: dict  # the passage's record as Chroma keeps it (ingest/records.py)
     terms: np.ndarray  # vocabulary ids of its distinct terms
     counts: np.ndarray  # how often each occurs
     length: int  # number of terms
     vector: np.ndarray
     sentence_vectors: np.ndarray | None  # one row per sentence of the passage; None if not stored
-
-    @property
-    def span(self) -> tuple[int, int]:
-        return self.stored.passage.start, self.stored.passage.end
 
 
 class Snapshot:
@@ -121,40 +127,94 @@ class Snapshot:
 
 
 class SearchIndex:
-    def __init__(self, store: PassageStore):
-        self.store = store
+    """The in-memory view; ``open_store`` opens Chroma (only when the view must be read from it)."""
+
+    def __init__(self, open_store: Callable[[], PassageStore], dimension: int, saved: SavedSnapshot | None = None):
+        self._open_store = open_store
+        self.dimension = dimension
+        self.saved = saved
         self._vocab: dict[str, int] = {}
         self._entries: dict[str, _Entry] = {}
         self._refresh_lock = threading.Lock()
-        self._snapshot = Snapshot([], {}, store.embedder.dimension)
-        self.refresh()
+        self._snapshot = Snapshot([], {}, dimension)
+        self._token = ""  # the generation at which this view is known to equal Chroma ("": unknown)
+        if not self._load_saved():
+            self.refresh()
 
     # --- keeping up with the store ------------------------------------------------------------
+    def _load_saved(self) -> bool:
+        token = self.saved.token() if self.saved else ""
+        got = self.saved.load(self.dimension) if self.saved else None
+        if got is None:
+            return False
+        entries, vocab = got
+        self._vocab = {term: i for i, term in enumerate(vocab)}
+        for e in entries:
+            stored = stored_passage(e.text, e.meta)
+            vector = np.asarray(e.vector, dtype=np.float32)
+            self._entries[e.pid] = _Entry(
+                e.pid, stored, e.meta, e.terms, e.counts, e.length, vector, e.sentence_vectors
+            )
+        self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.dimension)
+        self._token = token
+        return True
+
+    def current(self) -> bool:
+        """True while the view is known to equal the store: saved or loaded at the generation that
+        is still current, so no write happened since. It then stands in for Chroma (``sync``'s
+        is-anything-new check, the corpus list) and Chroma need not be opened."""
+        return bool(self._token) and self.saved is not None and self.saved.token() == self._token
+
+    def indexed_articles(self) -> dict[str, IndexedArticle]:
+        """Each article's index state, from the view (the store's answer while ``current()``)."""
+        return indexed_articles(e.meta for e in self._entries.values())
+
     def refresh(self) -> None:
-        """Bring the view in step with the store: fetch new passages, forget removed ones."""
+        """Bring the view in step with the store: fetch new passages, forget removed ones; then save
+        it if the store is embedded and no write started meanwhile (ingest/saved.py)."""
         with self._refresh_lock:
-            listed = self.store.collection.get(include=["metadatas"])
-            # an id names the article version and the passage's position; its span tells the rest
-            current = {pid: (m["start"], m["end"]) for pid, m in zip(listed["ids"], listed["metadatas"], strict=True)}
-            gone = [pid for pid, e in self._entries.items() if current.get(pid) != e.span]
-            new = sorted(pid for pid in current if pid not in self._entries or pid in gone)
-            if not gone and not new and len(self._snapshot) == len(self._entries):
-                return
-            for pid in gone:
-                del self._entries[pid]
-            batch = self.store._batch
-            for lo in range(0, len(new), batch):
-                got = self.store.collection.get(
-                    ids=new[lo : lo + batch], include=["documents", "metadatas", "embeddings"]
-                )
-                sentences = self.store.sentence_vectors(
-                    {pid: len(meta["sentences"]) // 2 for pid, meta in zip(got["ids"], got["metadatas"], strict=True)}
-                )
-                for pid, text, meta, vector in zip(
-                    got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-                ):
-                    self._entries[pid] = self._entry(pid, text, meta, vector, sentences.get(pid))
-            self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.store.embedder.dimension)
+            token = (self.saved.token() or self.saved.bump()) if self.saved else ""
+            changed = self._fetch(self._open_store())
+            if not self.saved or (not changed and self._token == token):
+                return  # nothing new, and the saved file already vouches for this view
+            saved = self.saved.save(token, self._saved_entries(), self._vocab_list(), self.dimension)
+            self._token = token if saved else ""
+
+    def _fetch(self, store: PassageStore) -> bool:
+        listed = store.collection.get(include=["metadatas"])
+        # An id names the article version and the passage's position, but a re-index under a new
+        # chunker or new tags keeps ids: any change to a passage's record makes it new.
+        current = dict(zip(listed["ids"], listed["metadatas"], strict=True))
+        gone = [pid for pid, e in self._entries.items() if current.get(pid) != e.meta]
+        new = sorted(pid for pid in current if pid not in self._entries or pid in gone)
+        if not gone and not new and len(self._snapshot) == len(self._entries):
+            return False
+        for pid in gone:
+            del self._entries[pid]
+        batch = store._batch
+        for lo in range(0, len(new), batch):
+            got = store.collection.get(ids=new[lo : lo + batch], include=["documents", "metadatas", "embeddings"])
+            sentences = store.sentence_vectors(
+                {pid: len(meta["sentences"]) // 2 for pid, meta in zip(got["ids"], got["metadatas"], strict=True)}
+            )
+            for pid, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                self._entries[pid] = self._entry(pid, text, meta, vector, sentences.get(pid))
+        self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.dimension)
+        return True
+
+    def _saved_entries(self) -> list[SavedEntry]:
+        return [
+            SavedEntry(e.pid, e.stored.passage.text, e.meta, e.vector, e.sentence_vectors, e.terms, e.counts, e.length)
+            for e in self._entries.values()
+        ]
+
+    def _vocab_list(self) -> list[str]:
+        words = [""] * len(self._vocab)
+        for term, i in self._vocab.items():
+            words[i] = term
+        return words
 
     def _entry(self, pid: str, text: str, meta: dict, vector, sentence_vectors: np.ndarray | None) -> _Entry:
         stored = stored_passage(text, meta)
@@ -163,7 +223,7 @@ class SearchIndex:
         ids = np.array([self._vocab.setdefault(t, len(self._vocab)) for t in stems], dtype=np.int64)
         terms, counts = np.unique(ids, return_counts=True)
         vector = np.asarray(vector, dtype=np.float32)
-        return _Entry(pid, stored, terms, counts, len(stems), vector, sentence_vectors)
+        return _Entry(pid, stored, dict(meta), terms, counts, len(stems), vector, sentence_vectors)
 
     def snapshot(self) -> Snapshot:
         return self._snapshot

@@ -23,6 +23,17 @@ ABSTAIN_RECALL_FLOOR = 0.08
 BLIND_SETS = [path for name, path in question_sets().items() if name in SEED_HELD_OUT]
 
 
+_ANSWERED: dict[tuple[int, str], list[dict]] = {}
+
+
+def answered(assistant, path) -> list[dict]:
+    """The set's run records, answered once per assistant (two questions at a time: two cores)."""
+    key = (id(assistant), str(path))
+    if key not in _ANSWERED:
+        _ANSWERED[key] = answer_questions(assistant, load_questions(path), workers=2)
+    return _ANSWERED[key]
+
+
 def assert_quotes_exact(records, corpus):
     assert records
     for record in records:
@@ -34,8 +45,7 @@ def assert_quotes_exact(records, corpus):
 
 @pytest.mark.parametrize("questions", QUESTION_SETS, ids=lambda p: p.name)
 def test_every_quote_is_verbatim_at_its_span_over_the_seeds(seeds_assistant, questions):
-    records = answer_questions(seeds_assistant, load_questions(questions))
-    assert_quotes_exact(records, read_corpus(SEEDS))
+    assert_quotes_exact(answered(seeds_assistant, questions), read_corpus(SEEDS))
 
 
 def test_answers_on_the_held_out_blind_sets_stay_at_the_measured_level(seeds_assistant):
@@ -44,7 +54,7 @@ def test_answers_on_the_held_out_blind_sets_stay_at_the_measured_level(seeds_ass
     for path in BLIND_SETS:
         questions = load_questions(path)
         asked += [q | {"id": f"{path.stem}:{q['id']}"} for q in questions]
-        records += [r | {"id": f"{path.stem}:{r['id']}"} for r in answer_questions(seeds_assistant, questions)]
+        records += [r | {"id": f"{path.stem}:{r['id']}"} for r in answered(seeds_assistant, path)]
     metrics = score_run(read_corpus(SEEDS), asked, records)
     assert metrics["answer_hit"] >= ANSWER_HIT_FLOOR, metrics
     assert metrics["abstain_precision"] >= ABSTAIN_PRECISION_FLOOR, metrics
@@ -54,8 +64,7 @@ def test_answers_on_the_held_out_blind_sets_stay_at_the_measured_level(seeds_ass
 
 @pytest.mark.parametrize("questions", QUESTION_SETS, ids=lambda p: p.name)
 def test_every_quote_is_verbatim_at_its_span_over_the_project_corpus(corpus_assistant, questions):
-    records = answer_questions(corpus_assistant, load_questions(questions))
-    assert_quotes_exact(records, read_corpus(corpus_assistant.settings.corpus_dir))
+    assert_quotes_exact(answered(corpus_assistant, questions), read_corpus(corpus_assistant.settings.corpus_dir))
 
 
 def test_soldier_pay_is_answered_from_the_lami_kim_article(corpus_assistant):

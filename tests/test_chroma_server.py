@@ -60,6 +60,9 @@ def test_sync_ask_remove_through_a_chroma_server(chroma_server, tmp_path, embedd
     library = Library(settings, Index(settings, embedder=embedder))
     assert library.sync().ok
     assert not (tmp_path / "index" / "chroma").exists(), "server mode must not write an embedded store"
+    # other processes write a server's store without touching our folder: no saved view may stand in
+    assert library.index.search_index.saved is None
+    assert not (tmp_path / "index" / "search-snapshot.npz").exists()
 
     answer = Assistant(library.index, settings).ask("How much is Russia expected to pay North Korea per soldier?")
     assert any(c.article_id == LAMI_KIM and "$2,000 per soldier per month" in c.quote for c in answer.citations)

@@ -1,6 +1,7 @@
 """A question asked from a terminal loads only what answering needs: no torch, no
-sentence-transformers, no Gradio, no HTML/PDF/DOCX loaders. Importing those took seconds of a
-one-off ``ask`` whose answer takes milliseconds; the ONNX Runtime path gives the same vectors."""
+sentence-transformers, no Gradio, no HTML/PDF/DOCX loaders, and neither Chroma nor LangChain while
+the saved search snapshot vouches for the index. Importing those took seconds of a one-off ``ask``
+whose answer takes milliseconds; the ONNX Runtime path gives the same vectors."""
 
 from __future__ import annotations
 
@@ -17,7 +18,18 @@ from assistant.scorer import load_scorer
 from footnote.settings import Settings
 from tests.conftest import REPO
 
-HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "trafilatura", "pypdf", "docx", "bs4")
+HEAVY = (
+    "torch",
+    "sentence_transformers",
+    "transformers",
+    "gradio",
+    "trafilatura",
+    "pypdf",
+    "docx",
+    "bs4",
+    "chromadb",
+    "langchain_core",
+)
 
 # Runs the real CLI in a fresh interpreter, then reports which heavy modules it imported.
 PROBE = """

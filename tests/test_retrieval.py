@@ -85,11 +85,23 @@ def assert_in_step(index) -> None:
     assert len(sentences["ids"]) == sum(len(s.passage.sentences) for s in snap.stored)
     for pid, stored in zip(snap.ids, snap.stored, strict=True):
         assert snap.sentence_vectors(pid).shape == (len(stored.passage.sentences), index.embedder.dimension)
-    fresh = SearchIndex(index.store).snapshot()
-    assert fresh.ids == snap.ids
+    fresh = SearchIndex(lambda: index.store, index.embedder.dimension).snapshot()
+    # the view saved beside the store (ingest/saved.py) is the same view, read without Chroma
+    saved = SearchIndex(no_store, index.embedder.dimension, index.search_index.saved).snapshot()
+    assert fresh.ids == snap.ids == saved.ids
+    assert [s.passage for s in saved.stored] == [s.passage for s in snap.stored]
+    assert saved.article_meta == snap.article_meta
+    assert np.array_equal(saved.vectors, snap.vectors)
+    for pid in snap.ids:
+        assert np.array_equal(saved.sentence_vectors(pid), snap.sentence_vectors(pid))
     for query in ("zyxquartz harbour", "railway pass", "coffee prices valley", "grain autumn"):
         terms = index.search_index.query_terms(query)
         assert np.allclose(fresh.bm25(terms), snap.bm25(terms), atol=1e-5), query
+        assert np.array_equal(saved.bm25(terms), snap.bm25(terms)), query
+
+
+def no_store():
+    raise AssertionError("the saved search snapshot should have answered without opening Chroma")
 
 
 def bm25_hits(index, text: str) -> list[tuple[str, float]]:

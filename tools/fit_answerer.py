@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.extractive import FEATURES, MODEL_DIR, Answerability, AnswerSettings, ExtractiveAnswerer
-from assistant.chain import Ask, Assistant
+from assistant.chain import Ask, Assistant, prepare
 from assistant.evaluate import load_jsonl
 from assistant.metrics import normalise
 from footnote.settings import Settings
@@ -35,7 +35,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
     answerer.settings = replace(answerer.settings, candidates=depth)
     out = []
     for q in questions:
-        ask, retrieval, _ = assistant.retrieval.invoke(Ask(q["question"], list(q.get("history", []))))
+        ask, retrieval, _ = assistant.retrieve(prepare(Ask(q["question"], list(q.get("history", [])))))
         cands = answerer.candidates(retrieval)
         rank = {(s.source.passage_id, s.start): i for i, s in enumerate(cands)}
         reading = answerer.read(ask.question, retrieval)
