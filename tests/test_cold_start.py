@@ -131,3 +131,19 @@ def test_the_console_script_loads_gradio_only_to_serve():
         cwd=REPO,
     )
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_serving_does_not_make_gradio_rewrite_its_type_stubs():
+    """ui/__init__.py: Gradio regenerates its components' .pyi stubs on every import (1.5 s of the
+    app's start-up); with ui imported first it leaves them alone, and components work as before."""
+    import gradio as gr_installed
+
+    stubs = Path(gr_installed.__file__).parent / "components"
+    before = {p.name: p.stat().st_mtime_ns for p in stubs.glob("*.pyi")}
+    code = (
+        "import ui, gradio as gr, gradio.component_meta as meta; "
+        "print(meta.create_or_modify_pyi is ui._no_stubs, gr.Textbox(value='x').value)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.stdout.split() == ["True", "x"], done.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in stubs.glob("*.pyi")} == before
