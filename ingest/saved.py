@@ -41,10 +41,10 @@ class SavedEntry:
     text: str
     meta: dict
     vector: np.ndarray
-    sentence_vectors: np.ndarray | None
-    terms: np.ndarray
-    counts: np.ndarray
-    length: int
+    sentence_vectors: np.ndarray | None  # one row per sentence of the passage; None if not stored
+    terms: np.ndarray  # vocabulary ids of its distinct terms (the BM25 side)
+    counts: np.ndarray  # how often each occurs
+    length: int  # number of terms
 
 
 class SavedSnapshot:

@@ -49,18 +49,12 @@ class TermStats:
     idf: tuple[float, ...]
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """One passage as the search side keeps it."""
+@dataclass
+class _Entry(SavedEntry):
+    """One passage as the search side keeps it: what is saved (ingest/saved.py), and the passage
+    rebuilt from its record."""
 
-    pid: str
     stored: StoredPassage
-    meta: dict  # the passage's record as Chroma keeps it (ingest/records.py)
-    terms: np.ndarray  # vocabulary ids of its distinct terms
-    counts: np.ndarray  # how often each occurs
-    length: int  # number of terms
-    vector: np.ndarray
-    sentence_vectors: np.ndarray | None  # one row per sentence of the passage; None if not stored
 
 
 class Snapshot:
@@ -150,11 +144,7 @@ class SearchIndex:
         entries, vocab = got
         self._vocab = {term: i for i, term in enumerate(vocab)}
         for e in entries:
-            stored = stored_passage(e.text, e.meta)
-            vector = np.asarray(e.vector, dtype=np.float32)
-            self._entries[e.pid] = _Entry(
-                e.pid, stored, e.meta, e.terms, e.counts, e.length, vector, e.sentence_vectors
-            )
+            self._entries[e.pid] = _Entry(**vars(e), stored=stored_passage(e.text, e.meta))
         self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.dimension)
         self._token = token
         return True
@@ -177,7 +167,7 @@ class SearchIndex:
             changed = self._fetch(self._open_store())
             if not self.saved or (not changed and self._token == token):
                 return  # nothing new, and the saved file already vouches for this view
-            saved = self.saved.save(token, self._saved_entries(), self._vocab_list(), self.dimension)
+            saved = self.saved.save(token, list(self._entries.values()), self._vocab_list(), self.dimension)
             self._token = token if saved else ""
 
     def _fetch(self, store: PassageStore) -> bool:
@@ -204,12 +194,6 @@ class SearchIndex:
         self._snapshot = Snapshot(list(self._entries.values()), dict(self._vocab), self.dimension)
         return True
 
-    def _saved_entries(self) -> list[SavedEntry]:
-        return [
-            SavedEntry(e.pid, e.stored.passage.text, e.meta, e.vector, e.sentence_vectors, e.terms, e.counts, e.length)
-            for e in self._entries.values()
-        ]
-
     def _vocab_list(self) -> list[str]:
         words = [""] * len(self._vocab)
         for term, i in self._vocab.items():
@@ -217,13 +201,22 @@ class SearchIndex:
         return words
 
     def _entry(self, pid: str, text: str, meta: dict, vector, sentence_vectors: np.ndarray | None) -> _Entry:
-        stored = stored_passage(text, meta)
         lexical = f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
         stems = self.stems(lexical)
         ids = np.array([self._vocab.setdefault(t, len(self._vocab)) for t in stems], dtype=np.int64)
         terms, counts = np.unique(ids, return_counts=True)
         vector = np.asarray(vector, dtype=np.float32)
-        return _Entry(pid, stored, dict(meta), terms, counts, len(stems), vector, sentence_vectors)
+        return _Entry(
+            pid=pid,
+            text=text,
+            meta=dict(meta),
+            vector=vector,
+            sentence_vectors=sentence_vectors,
+            terms=terms,
+            counts=counts,
+            length=len(stems),
+            stored=stored_passage(text, meta),
+        )
 
     def snapshot(self) -> Snapshot:
         return self._snapshot
