@@ -182,13 +182,16 @@ def test_bad_files_are_reported_by_name_and_the_watcher_keeps_working(library, w
     assert str(watcher.problems()[0]).startswith(f"{watcher.problems()[0].file}: ")
 
     (library.corpus_dir / "hawks.md").write_text(HAWKS, encoding="utf-8")
+    # the sync's report is recorded just after its passages become searchable: wait for both
     wait_for(lambda: "hawks.md" in indexed(library.index), "a good file to be indexed after the bad ones")
+    wait_for(lambda: "hawks.md" in watcher.last_report.added, "that sync to be reported")
     assert watcher.running
     assert len(watcher.problems()) == 3  # still broken: reported once, not at every sync
     assert {e.source for e in watcher.last_report.errors} == {"empty.md", "binary.md", "broken.md"}
 
     (library.corpus_dir / "broken.md").write_text("---\nauthor: X\n---\nNow the text is fine.\n", encoding="utf-8")
     wait_for(lambda: "broken.md" in indexed(library.index), "the repaired file to be indexed")
+    wait_for(lambda: "broken.md" in watcher.last_report.added, "that sync to be reported")
     assert {e.source for e in watcher.last_report.errors} == {"empty.md", "binary.md"}
 
 
