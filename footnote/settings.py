@@ -91,7 +91,11 @@ class Settings(BaseSettings):
 
     # --- answering (assistant/answer/; docs/answering.md has how each was chosen)
     max_quotes: int = Field(default=4, description="most quotes in one extractive answer")
-    answer_candidates: int = Field(default=8, description="sentences the answer model reads per question")
+    answer_candidates: int | None = Field(
+        default=None,
+        description="sentences the answer model reads per question (the first stage's best); empty means the "
+        "number chosen with the shipped model (assistant/answer_model/answerability.json)",
+    )
     min_answerability: float | None = Field(
         default=None,
         description="answerability (a probability) needed to answer rather than refuse; empty means the value "

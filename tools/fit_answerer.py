@@ -30,16 +30,19 @@ from ingest.index import Index
 
 
 def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[dict]:
-    """Per question: answerable, evidence, and its candidates (first-stage rank, logit, source, text)."""
-    answerer: ExtractiveAnswerer = assistant.reader
-    answerer.settings = replace(answerer.settings, candidates=depth)
+    """Per question: answerable, evidence, and its ``depth`` best first-stage candidates (first-stage
+    rank and score, cosine, the coverage signal of its passage, logit, source, text), so that
+    settings which change which sentences the model reads or how they are ranked can be swept
+    offline (`view`)."""
+    reader: ExtractiveAnswerer = assistant.reader
+    settings = replace(reader.settings, candidates=depth, prior_weight=0.0)
+    answerer = ExtractiveAnswerer(reader.index, settings, scorer=reader.scorer, answerability=reader.answerability)
     out = []
     for q in questions:
         ask, retrieval, _ = assistant.retrieve(prepare(Ask(q["question"], list(q.get("history", [])))))
         cands = answerer.candidates(retrieval)
         rank = {(s.source.passage_id, s.start): i for i, s in enumerate(cands)}
         reading = answerer.read(ask.question, retrieval)
-        scored = reading.sentences
         out.append(
             {
                 "id": q["id"],
@@ -50,16 +53,39 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                 "candidates": [
                     {
                         "rank": rank[(s.source.passage_id, s.start)],
+                        "first_stage": s.first_stage,
+                        "cosine": s.cosine,
+                        "coverage": answerer.features(retrieval, [s])["coverage"],
                         "passage": s.source.passage_id,
                         "logit": s.logit,
                         "source": s.source.article_id,
                         "text": s.text,
                     }
-                    for s in scored
+                    for s in reading.sentences
                 ],
             }
         )
     return out
+
+
+def view(r: dict, depth: int, prior: float) -> tuple[dict, list[dict]]:
+    """A read question as the answerer with ``candidates=depth`` and ``prior_weight=prior`` sees it:
+    its answerability signals and its candidates best first (ExtractiveAnswerer.read)."""
+    cands = [c for c in r["candidates"] if c["rank"] < depth]
+    if not cands:
+        return {}, []
+    for c in cands:
+        c["score"] = c["logit"] + prior * c["first_stage"]
+    ranked = sorted(cands, key=lambda c: -c["score"])
+    logits = sorted((c["logit"] for c in cands), reverse=True)
+    features = {
+        "best_logit": logits[0],
+        "mean_top3": float(np.mean(logits[:3])),
+        "coverage": ranked[0]["coverage"],
+        "unknown": r["features"]["unknown"],
+        "cosine": max(c["cosine"] for c in cands),
+    }
+    return features, ranked
 
 
 def hit(chosen: list[dict], evidence: list[dict]) -> bool:
@@ -72,11 +98,11 @@ def hit(chosen: list[dict], evidence: list[dict]) -> bool:
 
 def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list[dict] | None:
     """The quotes the answerer would give, or None for a refusal."""
-    cands = sorted(r["candidates"], key=lambda c: -c["logit"])
-    if not cands or answerability.probability(r["features"]) < s.min_answerability:
+    features, ranked = view(r, s.candidates, s.prior_weight)
+    if not ranked or answerability.probability(features) < s.min_answerability:
         return None
-    best = cands[0]["logit"]
-    return [c for c in cands if c["logit"] >= best - s.quote_margin][: s.max_quotes]
+    best = ranked[0]["score"]
+    return [c for c in ranked if c["score"] >= best - s.quote_margin][: s.max_quotes]
 
 
 def score(records: list[dict], s: AnswerSettings, answerability: Answerability) -> dict:
@@ -99,10 +125,11 @@ def score(records: list[dict], s: AnswerSettings, answerability: Answerability) 
     }
 
 
-def fit_logistic(records: list[dict], l2: float = 1e-2) -> Answerability:
+def fit_logistic(records: list[dict], depth: int, prior: float, l2: float = 1e-2) -> Answerability:
     """P(answerable | signals) by Newton's method on the log-likelihood, lightly regularised."""
-    x = np.array([[r["features"][f] for f in FEATURES] for r in records if r["features"]], dtype=float)
-    y = np.array([float(r["answerable"]) for r in records if r["features"]])
+    views = [view(r, depth, prior)[0] for r in records]
+    x = np.array([[v[f] for f in FEATURES] for v in views if v], dtype=float)
+    y = np.array([float(r["answerable"]) for r, v in zip(records, views, strict=True) if v])
     x = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(x.shape[1])
     for _ in range(50):
@@ -114,41 +141,112 @@ def fit_logistic(records: list[dict], l2: float = 1e-2) -> Answerability:
 
 
 KEEP_ANSWERS = 0.9  # refusals may cost at most a tenth of the answers found
+DEPTHS = (8, 12, 16)  # candidates the model reads, swept and printed
+# The most the answerer may read: the model reads about 65 pairs a second per core, so 8 candidates
+# keep a warm answer's p50 within 150 ms (docs/answering.md); deeper readings are printed, not chosen.
+MAX_DEPTH = 8
+PRIORS = (0.0, 0.5, 1.0, 2.0, 4.0)  # weight of the first-stage score beside the model's logit
 
 
-def fit(path: Path, validation: str, margin: float, max_quotes: int) -> None:
-    data = json.loads(path.read_text())
-    model = fit_logistic(data[validation])
-
-    # The threshold: the most refusals of unanswerable questions (balanced accuracy) that costs at
-    # most a tenth of the answers found when nothing is refused. The model separates SQuAD's near
-    # misses only weakly (docs/answer-model.md), so unconstrained objectives land at an extreme:
-    # refusing almost nothing, or half of what is answerable.
-    def at(t: float) -> dict:
-        return score(
-            data[validation], AnswerSettings(min_answerability=t, quote_margin=margin, max_quotes=max_quotes), model
-        )
-
-    ceiling = at(0.0)["answer_hit"]
+def threshold(records: list[dict], settings: AnswerSettings, model: Answerability) -> float:
+    """The most refusals of unanswerable questions (balanced accuracy) that costs at most a tenth of
+    the answers found when nothing is refused. The model separates SQuAD's near misses only
+    weakly (docs/answering.md), so unconstrained objectives land at an extreme: refusing almost
+    nothing, or half of what is answerable."""
+    ceiling = score(records, replace(settings, min_answerability=0.0), model)["answer_hit"]
     best, best_t = -1.0, 0.0
     for t in np.arange(0.05, 0.96, 0.01):
-        m = at(float(t))
+        m = score(records, replace(settings, min_answerability=float(t)), model)
         value = (m["answer_hit"] + m["abstain_recall"]) / 2
         if m["answer_hit"] >= KEEP_ANSWERS * ceiling and value > best:
             best, best_t = value, float(t)
+    return round(best_t, 2)
+
+
+def fit(path: Path, validation: str, mix: list[str], margin: float, max_quotes: int) -> None:
+    """For each depth and prior weight: the regression and threshold on ``validation``; keep the pair
+    with the best mean answer_hit over the ``mix`` sets (the threshold already trades answers for
+    refusals), and write it to assistant/answer_model/answerability.json."""
+    data = json.loads(path.read_text())
+    best = None
+    for depth in DEPTHS:
+        for prior in PRIORS:
+            settings = AnswerSettings(
+                min_answerability=0.0, quote_margin=margin, max_quotes=max_quotes, candidates=depth, prior_weight=prior
+            )
+            model = fit_logistic(data[validation], depth, prior)
+            settings = replace(settings, min_answerability=threshold(data[validation], settings, model))
+            metrics = {name: score(data[name], settings, model) for name in data}
+            mean = float(np.mean([metrics[name]["answer_hit"] for name in mix]))
+            print(
+                f"candidates {depth:2d} prior {prior:.1f} t {settings.min_answerability:.2f}: mix {mean:.3f}  "
+                + "  ".join(
+                    f"{n} {m['answer_hit']:.3f}/{m['abstain_precision']:.3f}/{m['abstain_recall']:.3f}"
+                    for n, m in metrics.items()
+                ),
+                flush=True,
+            )
+            if depth <= MAX_DEPTH and (best is None or mean > best[0]):
+                best = (mean, settings, model, metrics)
+    _, settings, model, metrics = best
     out = {
         "features": list(FEATURES),
         "weights": list(model.weights),
         "bias": model.bias,
         "fitted_on": validation,
-        "min_answerability": round(best_t, 2),
+        "min_answerability": settings.min_answerability,
+        "candidates": settings.candidates,
+        "prior_weight": settings.prior_weight,
+        "chosen_on": mix,
         "questions": len(data[validation]),
     }
     (MODEL_DIR / "answerability.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out))
-    settings = AnswerSettings(min_answerability=round(best_t, 2), quote_margin=margin, max_quotes=max_quotes)
-    for name, records in data.items():
-        print(f"{name:28s} {len(records):5d} {score(records, settings, model)}")
+    for name, m in metrics.items():
+        print(f"{name:28s} {len(data[name]):5d} {m}")
+
+
+def read_sets(out: Path, triples: list[tuple[str, Path, Path]], depth: int) -> None:
+    """Index each corpus in a temp dir and read its questions into OUT (one entry per set)."""
+    result = json.loads(out.read_text()) if out.exists() else {}
+    for name, corpus, questions in triples:
+        with tempfile.TemporaryDirectory(prefix="footnote-fit-") as tmp:
+            settings = Settings(corpus_dir=corpus, index_dir=Path(tmp), collection="fit")
+            index = Index(settings, index_dir=Path(tmp))
+            index.sync(corpus, show_bar=False)
+            assistant = Assistant(index, settings)
+            result[name] = read_set(assistant, load_jsonl(questions), depth)
+            print(name, len(result[name]), flush=True)
+        out.write_text(json.dumps(result))
+
+
+def standard_sets(work: Path) -> list[tuple[str, Path, Path]]:
+    """What `make train` fits on: the SQuAD validation articles (tools/squad_eval.py), chunking_eval,
+    and the seed question sets the model trained on in its second stage ("seeds"); the held-out
+    blind seed sets are read too, to be printed, never chosen on."""
+    from tools.paths import REPO, shared_dir
+    from tools.squad_eval import build
+    from tools.train_answer_model import SEED_HELD_OUT, VALIDATION
+
+    shared = shared_dir()
+    squad_corpus, squad_questions = build(work / "squad_validation", VALIDATION)
+    manifest = json.loads((REPO / "tests" / "data" / "questions" / "manifest.json").read_text(encoding="utf-8"))
+    pools: dict[str, list[dict]] = {"seeds": [], "seeds_held_out": []}
+    for entry in manifest["sets"]:
+        path = (shared if entry.get("shared") else REPO) / entry["file"]
+        pool = pools["seeds_held_out" if entry["name"] in SEED_HELD_OUT else "seeds"]
+        pool += [q | {"id": f"{entry['name']}:{q['id']}"} for q in load_jsonl(path)]
+    for name, questions in pools.items():
+        (work / f"{name}.jsonl").write_text(
+            "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8"
+        )
+    chunking = shared / "bench" / "chunking_eval"
+    return [
+        ("squad_validation", squad_corpus, squad_questions),
+        ("chunking_eval", chunking / "corpus", chunking / "questions.jsonl"),
+        ("seeds", shared / "seeds", work / "seeds.jsonl"),
+        ("seeds_held_out", shared / "seeds", work / "seeds_held_out.jsonl"),
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -157,27 +255,35 @@ def main(argv: list[str] | None = None) -> None:
     r = sub.add_parser("read")
     r.add_argument("out", type=Path)
     r.add_argument("sets", nargs="+", help="NAME CORPUS QUESTIONS triples")
-    r.add_argument("--candidates", type=int, default=AnswerSettings(min_answerability=0.5).candidates)
+    r.add_argument("--candidates", type=int, default=max(DEPTHS))
     f = sub.add_parser("fit")
     f.add_argument("out", type=Path)
     f.add_argument("--validation", default="squad_validation")
+    f.add_argument("--mix", default="squad_validation,chunking_eval,seeds", help="sets the settings are chosen on")
     f.add_argument("--margin", type=float, default=AnswerSettings(min_answerability=0.5).quote_margin)
     f.add_argument("--max-quotes", type=int, default=AnswerSettings(min_answerability=0.5).max_quotes)
+    a = sub.add_parser("refit", help="read the standard sets (standard_sets), then fit: what `make train` runs")
+    a.add_argument("--out", type=Path, default=None, help="the reading (default: FOOTNOTE_CACHE_DIR/fit-reading.json)")
     args = p.parse_args(argv)
     if args.command == "fit":
-        fit(args.out, args.validation, args.margin, args.max_quotes)
-        return
-    triples = [args.sets[i : i + 3] for i in range(0, len(args.sets), 3)]
-    result = json.loads(args.out.read_text()) if args.out.exists() else {}
-    for name, corpus, questions in triples:
-        with tempfile.TemporaryDirectory(prefix="footnote-fit-") as tmp:
-            settings = Settings(corpus_dir=Path(corpus), index_dir=Path(tmp), collection="fit")
-            index = Index(settings, index_dir=Path(tmp))
-            index.sync(Path(corpus), show_bar=False)
-            assistant = Assistant(index, settings)
-            result[name] = read_set(assistant, load_jsonl(Path(questions)), args.candidates)
-            print(name, len(result[name]), flush=True)
-        args.out.write_text(json.dumps(result))
+        fit(args.out, args.validation, args.mix.split(","), args.margin, args.max_quotes)
+    elif args.command == "read":
+        triples = [(n, Path(c), Path(q)) for n, c, q in (args.sets[i : i + 3] for i in range(0, len(args.sets), 3))]
+        read_sets(args.out, triples, args.candidates)
+    else:
+        out = args.out or Settings().cache_dir / "fit-reading.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="footnote-refit-") as tmp:
+            read_sets(out, standard_sets(Path(tmp)), max(DEPTHS))
+            defaults = AnswerSettings(min_answerability=0.5)
+            fit(
+                out,
+                "squad_validation",
+                ["squad_validation", "chunking_eval", "seeds"],
+                defaults.quote_margin,
+                defaults.max_quotes,
+            )
 
 
 if __name__ == "__main__":

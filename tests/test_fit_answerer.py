@@ -1,0 +1,53 @@
+"""The offline sweep that fits the answerer's settings (tools/fit_answerer.py) decides exactly as the
+answerer does: what it chose on validation data is what the app then quotes or refuses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.chain import Ask, prepare
+from tests.conftest import load_questions, question_sets
+from tools.fit_answerer import chosen_for, read_set
+
+
+@pytest.fixture(scope="module")
+def questions() -> list[dict]:
+    """Answerable and unanswerable questions and follow-ups, on the seeds."""
+    return load_questions(question_sets()["seeds-blind-s6"])[:16]
+
+
+@pytest.fixture(scope="module")
+def reading(seeds_assistant, questions) -> list[dict]:
+    return read_set(seeds_assistant, questions, depth=16)
+
+
+def test_reading_leaves_the_assistant_as_it_was(seeds_assistant, questions):
+    before = seeds_assistant.reader.settings
+    assert len(read_set(seeds_assistant, questions[:2], depth=16)[0]["candidates"]) == 16
+    assert seeds_assistant.reader.settings == before
+
+
+@pytest.mark.parametrize("prior", [0.0, 2.0])
+@pytest.mark.parametrize("threshold", [None, 0.6])
+def test_the_sweep_quotes_and_refuses_as_the_answerer_does(seeds_assistant, questions, reading, prior, threshold):
+    reader = seeds_assistant.reader
+    settings = replace(reader.settings, prior_weight=prior)
+    if threshold is not None:
+        settings = replace(settings, min_answerability=threshold)
+    answerer = ExtractiveAnswerer(reader.index, settings, scorer=reader.scorer, answerability=reader.answerability)
+    refused = 0
+    for q, record in zip(questions, reading, strict=True):
+        ask, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
+        answer = answerer.answer(ask.question, seeds_assistant.retriever.retrieve(query))
+        simulated = chosen_for(record, settings, reader.answerability)
+        if simulated is None:
+            refused += 1
+            assert not answer.citations, q["question"]
+        else:
+            assert sorted(c.quote for c in answer.citations) == sorted(c["text"] for c in simulated), q["question"]
+    assert refused < len(questions)
+    if threshold is not None:
+        assert refused > 0  # both branches were compared
