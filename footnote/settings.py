@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         "fitted with the shipped model on validation articles (assistant/answer_model/answerability.json)",
     )
     quote_margin: float = Field(default=2.0, description="quote sentences within this many logits of the best")
+    context_margin: float = Field(
+        default=3.0,
+        description="a quote takes in the sentence just before or after it when that one scores within this "
+        "many logits of the best (neighbouring sentences are quoted as one span)",
+    )
     quote_count: int = Field(5, description="quotes returned by `quote` and the Quotes mode")
 
     # --- optional LLM synthesis; "none" keeps the extractive answerer (the default and the fallback)

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.chain import Ask, prepare
+from assistant.metrics import normalise
 from tests.conftest import load_questions, question_sets
 from tools.fit_answerer import chosen_for, read_set
 
@@ -32,13 +33,16 @@ def test_reading_leaves_the_assistant_as_it_was(seeds_assistant, questions):
 
 @pytest.mark.parametrize("prior", [0.0, 2.0])
 @pytest.mark.parametrize("threshold", [None, 0.6])
-def test_the_sweep_quotes_and_refuses_as_the_answerer_does(seeds_assistant, questions, reading, prior, threshold):
+@pytest.mark.parametrize("context", [0.0, 4.0])
+def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
+    seeds_assistant, questions, reading, prior, threshold, context
+):
     reader = seeds_assistant.reader
-    settings = replace(reader.settings, prior_weight=prior)
+    settings = replace(reader.settings, prior_weight=prior, context_margin=context)
     if threshold is not None:
         settings = replace(settings, min_answerability=threshold)
     answerer = ExtractiveAnswerer(reader.index, settings, scorer=reader.scorer, answerability=reader.answerability)
-    refused = 0
+    refused = joined = 0
     for q, record in zip(questions, reading, strict=True):
         ask, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
         answer = answerer.answer(ask.question, seeds_assistant.retriever.retrieve(query))
@@ -47,7 +51,14 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(seeds_assistant, ques
             refused += 1
             assert not answer.citations, q["question"]
         else:
-            assert sorted(c.quote for c in answer.citations) == sorted(c["text"] for c in simulated), q["question"]
+            quoted = sorted(normalise(c.quote) for c in answer.citations)
+            joined += sum(
+                len(record["candidates"]) > 1 and c.quote not in {s["text"] for s in record["candidates"]}
+                for c in answer.citations
+            )
+            assert quoted == sorted(normalise(c["text"]) for c in simulated), q["question"]
     assert refused < len(questions)
     if threshold is not None:
         assert refused > 0  # both branches were compared
+    if context and threshold is None:
+        assert joined > 0  # quotes of several sentences were compared too

@@ -331,6 +331,7 @@ def render(info: dict, results: dict[str, list[Result]], settings, argv: list[st
                 "answer_candidates",
                 "min_answerability",
                 "quote_margin",
+                "context_margin",
             )
             if hasattr(settings, name)
         ),

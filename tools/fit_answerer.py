@@ -21,7 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.extractive import FEATURES, MODEL_DIR, Answerability, AnswerSettings, ExtractiveAnswerer
+from assistant.answer.extractive import (
+    FEATURES,
+    MODEL_DIR,
+    Answerability,
+    AnswerSettings,
+    ExtractiveAnswerer,
+    quoted_runs,
+)
 from assistant.chain import Ask, Assistant, prepare
 from assistant.evaluate import load_jsonl
 from assistant.metrics import normalise
@@ -57,6 +64,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                         "cosine": s.cosine,
                         "coverage": answerer.features(retrieval, [s])["coverage"],
                         "passage": s.source.passage_id,
+                        "order": s.order,
                         "logit": s.logit,
                         "source": s.source.article_id,
                         "text": s.text,
@@ -74,8 +82,7 @@ def view(r: dict, depth: int, prior: float) -> tuple[dict, list[dict]]:
     cands = [c for c in r["candidates"] if c["rank"] < depth]
     if not cands:
         return {}, []
-    for c in cands:
-        c["score"] = c["logit"] + prior * c["first_stage"]
+    cands = [c | {"score": c["logit"] + prior * c["first_stage"]} for c in cands]
     ranked = sorted(cands, key=lambda c: -c["score"])
     logits = sorted((c["logit"] for c in cands), reverse=True)
     features = {
@@ -97,12 +104,13 @@ def hit(chosen: list[dict], evidence: list[dict]) -> bool:
 
 
 def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list[dict] | None:
-    """The quotes the answerer would give, or None for a refusal."""
+    """The quotes the answerer would give (source and text; a run of sentences joined by a space,
+    which is the article's text up to whitespace), or None for a refusal."""
     features, ranked = view(r, s.candidates, s.prior_weight)
     if not ranked or answerability.probability(features) < s.min_answerability:
         return None
-    best = ranked[0]["score"]
-    return [c for c in ranked if c["score"] >= best - s.quote_margin][: s.max_quotes]
+    runs = quoted_runs(ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]))
+    return [{"source": run[0]["source"], "text": " ".join(c["text"] for c in run)} for run in runs]
 
 
 def score(records: list[dict], s: AnswerSettings, answerability: Answerability) -> dict:

@@ -4,7 +4,7 @@ Each held-out article (tools.train_answer_model.VALIDATION or TEST) becomes one 
 title as a heading, then its paragraphs in order. Each question's evidence is its shortest
 annotated answer, located at its offset in that file; SQuAD 2.0's questions without an answer
 stay unanswerable. `make bench` scores the TEST articles; the VALIDATION articles are where the
-answerability threshold is fitted (tools/fit_threshold.py).
+answerability threshold is fitted (tools/fit_answerer.py).
 
     python -m tools.squad_eval OUT_DIR [--split test|validation]
 """

@@ -10,6 +10,10 @@ Two steps, as in a retrieve-then-read pipeline:
 2. **Reading.** The answer model reads the question with each candidate (its sentence, heading and
    previous sentence) and scores how well the sentence answers it. The sentences within
    ``quote_margin`` (in logits) of the best are the quotes, up to ``max_quotes``, grouped by article.
+   A quote takes in the sentence just before or after it when that one scores within
+   ``context_margin`` of the best (an answer often runs over two sentences, and a list or a figure
+   is often introduced in one and given in the next), and neighbouring sentences of a passage are
+   quoted as one span.
 3. **Deciding.** The question's answerability is a probability from five signals: the best
    sentence's score and the mean of the best three; how much of the question's vocabulary
    (IDF-weighted) the best passage holds; how much of it the corpus never uses; and the best
@@ -25,9 +29,10 @@ Quotes are slices of the article at the sentence's span, so they are verbatim by
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -36,6 +41,8 @@ from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from footnote.text import QUESTION_WORDS, stem_words, words
 from footnote.types import Answer, RefusalReason, Source
+
+T = TypeVar("T")  # a sentence, as the answerer or the offline sweep holds it (``quoted_runs``)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class AnswerSettings:
     min_answerability: float = field(default_factory=lambda: fitted_threshold())  # P(answerable) needed
     prior_weight: float = field(default_factory=lambda: float(_fitted()["prior_weight"]))  # see ``read``
     quote_margin: float = 2.0  # quote sentences within this many logits of the best
+    context_margin: float = 3.0  # a quote takes in a neighbouring sentence within this many of the best
     passage_prior: float = 0.3  # first stage: added for the passage's rank, all of it for the first
     meaning_weight: float = 0.6  # first stage: weight * cosine + (1 - weight) * word overlap
 
@@ -59,6 +67,7 @@ class AnswerSettings:
             "candidates": settings.answer_candidates,
             "min_answerability": settings.min_answerability,
             "quote_margin": settings.quote_margin,
+            "context_margin": settings.context_margin,
         }
         return cls(**{k: v for k, v in given.items() if v is not None})
 
@@ -117,6 +126,26 @@ class ScoredSentence:
     cosine: float = 0.0
     logit: float = float("-inf")
     score: float = float("-inf")  # the logit plus ``prior_weight`` times the first-stage score
+    order: int = 0  # its place among its passage's sentences: neighbours differ by one
+
+    @property
+    def place(self) -> tuple[str, int]:
+        return self.source.passage_id, self.order
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A span to quote: one sentence, or neighbouring sentences of one passage, as one slice of it."""
+
+    source: Source
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def joining(cls, run: Sequence[ScoredSentence]) -> Quote:
+        source, start, end = run[0].source, run[0].start, run[-1].end
+        return cls(source, start, end, source.text[start - source.start : end - source.start])
 
 
 class ExtractiveAnswerer:
@@ -209,11 +238,9 @@ class ExtractiveAnswerer:
         previous = source.text[before[-1][0] - source.start : before[-1][1] - source.start] if before else ""
         return Candidate(sent.text, heading, previous)
 
-    def choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The best sentence and those nearly as good, up to ``max_quotes``."""
-        c = self.settings
-        floor = scored[0].score - c.quote_margin
-        return [s for s in scored if s.score >= floor][: c.max_quotes]
+    def choose(self, scored: list[ScoredSentence]) -> list[Quote]:
+        """The quotes (``quoted_runs``), each a slice of its passage."""
+        return [Quote.joining(run) for run in quoted_runs(scored, self.settings, lambda s: s.score, lambda s: s.place)]
 
 
 def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:
@@ -236,7 +263,8 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
             seen.add(key)
             found = set(stem_words(words(text)))
             overlap = sum(w for t, w in weights.items() if t in found) / total if total else 0.0
-            out.append(ScoredSentence(source, s, e, text, first_stage=(1 - c.meaning_weight) * overlap + prior))
+            first = (1 - c.meaning_weight) * overlap + prior
+            out.append(ScoredSentence(source, s, e, text, first_stage=first, order=j))
             vectors.append(stored[j] if stored is not None and j < len(stored) else None)
     if not out:
         return []
@@ -250,6 +278,39 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
         sent.first_stage += c.meaning_weight * sent.cosine
     out.sort(key=lambda s: -s.first_stage)
     return out[: c.candidates]
+
+
+def quoted_runs(
+    ranked: Sequence[T],
+    settings: AnswerSettings,
+    score: Callable[[T], float],
+    place: Callable[[T], tuple[str, int]],
+) -> list[list[T]]:
+    """What is quoted, from sentences ranked best first: the best and those within ``quote_margin``
+    of it, up to ``max_quotes``; each takes in a neighbour of its passage that scores within
+    ``context_margin`` of the best; neighbours are joined, so every quote is one run of sentences
+    of one passage, in reading order. Runs come best first.
+
+    Generic over what a sentence is (``score`` and ``place``, its passage and position there) so
+    that tools/fit_answerer.py simulates exactly this on a stored reading."""
+    c = settings
+    best = score(ranked[0])
+    chosen = [s for s in ranked if score(s) >= best - c.quote_margin][: c.max_quotes]
+    places = {place(s) for s in chosen}
+    context = [
+        s
+        for s in ranked
+        if place(s) not in places
+        and score(s) >= best - c.context_margin
+        and any((place(s)[0], place(s)[1] + d) in places for d in (-1, 1))
+    ]
+    runs: list[list[T]] = []
+    for s in sorted(chosen + context, key=place):
+        if runs and place(runs[-1][-1]) == (place(s)[0], place(s)[1] - 1):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return sorted(runs, key=lambda run: -max(score(s) for s in run))
 
 
 def query_weights(stats) -> dict[str, float]:

@@ -1,0 +1,67 @@
+"""Which sentences an answer quotes (assistant.answer.extractive.quoted_runs): the best and those
+nearly as good, each with a neighbour that carries on its point, joined into spans of one passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.answer.extractive import AnswerSettings, quoted_runs
+
+SETTINGS = AnswerSettings(min_answerability=0.5, candidates=8, prior_weight=0.0, quote_margin=2.0, context_margin=3.0)
+
+
+@dataclass
+class Sentence:
+    passage: str
+    order: int
+    score: float
+
+
+def runs(*sentences: Sentence, settings: AnswerSettings = SETTINGS) -> list[list[tuple[str, int]]]:
+    ranked = sorted(sentences, key=lambda s: -s.score)
+    found = quoted_runs(ranked, settings, lambda s: s.score, lambda s: (s.passage, s.order))
+    return [[(s.passage, s.order) for s in run] for run in found]
+
+
+def test_one_clear_answer_is_one_quote():
+    assert runs(Sentence("a", 3, 5.0), Sentence("a", 7, 1.0), Sentence("b", 0, 0.5)) == [[("a", 3)]]
+
+
+def test_sentences_nearly_as_good_are_quoted_too_best_first():
+    assert runs(Sentence("a", 3, 5.0), Sentence("b", 1, 4.0), Sentence("c", 2, 2.0)) == [[("a", 3)], [("b", 1)]]
+
+
+def test_a_neighbour_within_the_context_margin_joins_its_quote():
+    # The sentence after the best is 2.5 logits behind: too far to be a quote of its own, near
+    # enough to carry on the best one's point; the one before it is 3.5 behind and stays out.
+    assert runs(Sentence("a", 3, 5.0), Sentence("a", 4, 2.5), Sentence("a", 2, 1.5)) == [[("a", 3), ("a", 4)]]
+
+
+def test_a_sentence_within_the_margin_but_not_next_to_a_quote_is_not_taken_in():
+    assert runs(Sentence("a", 3, 5.0), Sentence("a", 5, 2.5), Sentence("b", 4, 2.5)) == [[("a", 3)]]
+
+
+def test_neighbours_that_are_both_quotes_are_one_span_in_reading_order():
+    assert runs(Sentence("a", 4, 5.0), Sentence("a", 3, 4.5), Sentence("b", 1, 4.0)) == [
+        [("a", 3), ("a", 4)],
+        [("b", 1)],
+    ]
+
+
+def test_the_same_position_in_another_passage_is_not_a_neighbour():
+    assert runs(Sentence("a", 3, 5.0), Sentence("b", 4, 2.5)) == [[("a", 3)]]
+
+
+def test_the_quote_limit_counts_sentences_chosen_on_their_own_merit():
+    five = [Sentence(p, 0, 5.0 - i / 10) for i, p in enumerate("abcde")]
+    assert runs(*five) == [[("a", 0)], [("b", 0)], [("c", 0)], [("d", 0)]]
+
+
+@pytest.mark.parametrize("margin", [0.0, 2.0])
+def test_no_context_margin_beyond_the_quote_margin_means_sentences_alone(margin):
+    settings = AnswerSettings(
+        min_answerability=0.5, candidates=8, prior_weight=0.0, quote_margin=2.0, context_margin=margin
+    )
+    assert runs(Sentence("a", 3, 5.0), Sentence("a", 4, 2.5), settings=settings) == [[("a", 3)]]
