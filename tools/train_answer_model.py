@@ -44,7 +44,7 @@ VALIDATION = ("Rhine", "Packet_switching", "Black_Death", "University_of_Chicago
 TEST = ("Immune_system", "Huguenot", "Kenya", "Martin_Luther")
 TRAIN_EXCLUDED = frozenset(VALIDATION) | frozenset(TEST)
 
-# Where stage 1's weights and curve are kept (fp32) until the run ends: `--resume` takes this folder.
+# Where stage 1's weights (fp16, as they ship) and curve are kept: `--resume` takes this folder.
 STAGE1 = Path(tempfile.gettempdir()) / "footnote-stage1"
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -423,6 +423,10 @@ def main(argv: list[str] | None = None) -> None:
     keys = set(trained_keys(model, args.top_layers))
     for name, param in model.named_parameters():
         param.requires_grad = name in keys
+    # Stage 2 starts from this random state and from stage 1's weights as they ship (fp16), whether
+    # stage 1 ran in this process or was resumed from disk: one `make train` then gives exactly what
+    # a run resumed from a saved stage 1 gives (the shipped weights were made that way).
+    random_state = rng.getstate(), torch.get_rng_state()
     t0 = time.perf_counter()
     if args.resume:
         trained = load_file(str(args.resume / "model.safetensors"))
@@ -434,11 +438,17 @@ def main(argv: list[str] | None = None) -> None:
         curve = train(model, tokenizer, pairs, steps, args.lr, args, rng, val_q, keep_best=True)
     stage1_seconds = time.perf_counter() - t0
     if not args.resume:  # kept, should stage 2 fail: --resume STAGE1 starts from here
+        with torch.no_grad():
+            for name, param in model.named_parameters():
+                if name in keys:
+                    param.copy_(param.half().float())
         STAGE1.mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().clone().contiguous() for k, v in model.named_parameters() if k in keys}
+        state = {k: v.detach().half().contiguous() for k, v in model.named_parameters() if k in keys}
         save_file(state, str(STAGE1 / "model.safetensors"))
         stage1 = {"curve": curve, "steps": steps, "seconds": round(stage1_seconds, 1)}
         (STAGE1 / "stage1.json").write_text(json.dumps(stage1), encoding="utf-8")
+    rng.setstate(random_state[0])
+    torch.set_rng_state(random_state[1])
     seed_record = {}
     if args.seed_questions:
         t1 = time.perf_counter()
