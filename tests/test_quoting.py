@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant.answer.extractive import AnswerSettings, quoted_runs
+from assistant.answer.extractive import AnswerSettings, quoted_runs, sentence_places
+from footnote.types import Source
+from ingest.chunk import chunk_article
+from ingest.load import parse_article
 
 SETTINGS = AnswerSettings(min_answerability=0.5, candidates=8, prior_weight=0.0, quote_margin=2.0, context_margin=3.0)
 
@@ -65,3 +68,53 @@ def test_no_context_margin_beyond_the_quote_margin_means_sentences_alone(margin)
         min_answerability=0.5, candidates=8, prior_weight=0.0, quote_margin=2.0, context_margin=margin
     )
     assert runs(Sentence("a", 3, 5.0), Sentence("a", 4, 2.5), settings=settings) == [[("a", 3)]]
+
+
+ARTICLE = (
+    "---\ntitle: Neighbours\n---\n\n"
+    "## The deal in full\n"
+    "Russia may offer re-entry vehicle technology. It may also offer\nsubmarine technology in return.\n\n"
+    "A new paragraph starts here. It goes on here.\n"
+)
+WIKI = " = The deal in full = \n Russia may offer technology . It may also offer submarines . \n"
+
+
+def places(name: str, content: str) -> dict[str, int]:
+    """Each sentence of the article's one passage, by its place (``sentence_places``)."""
+    (passage,) = chunk_article(parse_article(name, content), target_chars=2000)
+    source = Source(
+        article_id=name,
+        title="Neighbours",
+        section=passage.section,
+        passage_id=passage.id,
+        start=passage.start,
+        end=passage.end,
+        text=passage.text,
+        sentences=[(s.start, s.end) for s in passage.sentences],
+    )
+    spans = source.sentences
+    return {content[a:z]: p for (a, z), p in zip(spans, sentence_places(source, spans), strict=True)}
+
+
+def test_sentences_of_one_paragraph_are_neighbours_across_a_line_break():
+    p = places("neighbours.md", ARTICLE)
+    assert (
+        p["It may also offer\nsubmarine technology in return."] - p["Russia may offer re-entry vehicle technology."]
+        == 1
+    )
+    assert p["It goes on here."] - p["A new paragraph starts here."] == 1
+
+
+def test_a_paragraph_break_or_a_heading_parts_neighbours():
+    p = places("neighbours.md", ARTICLE)
+    assert p["A new paragraph starts here."] - p["It may also offer\nsubmarine technology in return."] == 2
+    assert p["Russia may offer re-entry vehicle technology."] - p["The deal in full"] == 2
+
+
+def test_heading_markup_between_sentences_parts_them():
+    p = places("wiki.md", WIKI)
+    heading = next(k for k in p if "The deal in full" in k)
+    first = next(k for k in p if k.startswith("Russia"))
+    second = next(k for k in p if k.startswith("It may"))
+    assert p[first] - p[heading] == 2
+    assert p[second] - p[first] == 1

@@ -176,6 +176,8 @@ def fit(path: Path, validation: str, mix: list[str], margin: float, max_quotes: 
     with the best mean answer_hit over the ``mix`` sets (the threshold already trades answers for
     refusals), and write it to assistant/answer_model/answerability.json."""
     data = json.loads(path.read_text())
+    if any("order" not in c for records in data.values() for r in records for c in r["candidates"]):
+        raise SystemExit(f"{path}: read before quotes could join neighbouring sentences; read it again")
     best = None
     for depth in DEPTHS:
         for prior in PRIORS:

@@ -430,7 +430,8 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     if args.resume:
         trained = load_file(str(args.resume / "model.safetensors"))
-        model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+        # as they ship (fp16), whatever the folder holds: a resumed run equals one run
+        model.load_state_dict({k: v.half().float() for k, v in trained.items()}, strict=False)
         stage1 = json.loads((args.resume / "stage1.json").read_text(encoding="utf-8"))
         curve, steps = stage1["curve"], stage1["steps"]
     else:

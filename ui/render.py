@@ -42,6 +42,12 @@ def md_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", html.escape(text, quote=False))
 
 
+def flat(quote: str) -> str:
+    """A quote on one line, for display: a quote may run over a line break of the article (the
+    citation keeps the exact text), which would end a Markdown list item or an indented line."""
+    return " ".join(quote.split())
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
@@ -62,7 +68,7 @@ def answer_blocks(turn: Turn) -> list[str]:
         return compare_blocks(turn)
     blocks = [f"_{md_text(answer.notice)}_"] if answer.notice else []
     if turn.mode == QUOTES:
-        blocks += [f"“{md_text(c.quote)}” — {md_text(c.attribution())} \\[{c.n}\\]" for c in answer.citations]
+        blocks += [f"“{md_text(flat(c.quote))}” — {md_text(c.attribution())} \\[{c.n}\\]" for c in answer.citations]
         if not answer.citations:
             blocks.append("No passage of the corpus matches this topic.")
     elif answer.written_by == "llm":
@@ -84,13 +90,13 @@ def _cited_blocks(citations: list[Citation]) -> list[str]:
     for c in citations:
         groups.setdefault(c.article_id, []).append(c)
     if len(groups) == 1:
-        return [f"“{md_text(c.quote)}” \\[{c.n}\\]" for c in citations]
+        return [f"“{md_text(flat(c.quote))}” \\[{c.n}\\]" for c in citations]
     blocks = []
     for group in groups.values():
         head = group[0]
         byline = ", ".join(x for x in (head.author, head.publisher, head.published) if x)
         title = f"**{md_text(head.title)}**" + (f" ({md_text(byline)})" if byline else "") + ":"
-        blocks.append("\n".join([title] + [f"- “{md_text(c.quote)}” \\[{c.n}\\]" for c in group]))
+        blocks.append("\n".join([title] + [f"- “{md_text(flat(c.quote))}” \\[{c.n}\\]" for c in group]))
     return blocks
 
 
@@ -257,6 +263,6 @@ def conversation_markdown(turns: list[Turn], now: dt.datetime) -> str:
                 page = f"page {c.page}" if c.page else ""
                 where = ", ".join(x for x in (c.section, f"paragraph {c.paragraph}" if c.paragraph else "", page) if x)
                 lines.append(f"[{c.n}] {c.attribution()}. {c.article_id}" + (f", {where}" if where else "") + ".")
-                lines.append(f"    “{c.quote}”" + (f" <{c.url}>" if c.url else ""))
+                lines.append(f"    “{flat(c.quote)}”" + (f" <{c.url}>" if c.url else ""))
             lines.append("")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ REFUSAL = RefusalReason.NOT_ANSWERED.message  # what a language model is told to
 
 
 class Quoted(Protocol):
-    """A span chosen for quoting: a sentence of a retrieved passage."""
+    """A span chosen for quoting: a sentence of a retrieved passage, or neighbouring sentences of it."""
 
     source: Source
     start: int

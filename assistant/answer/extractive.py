@@ -23,11 +23,13 @@ Two steps, as in a retrieve-then-read pipeline:
    (one setting, chosen on the same validation articles) the answer says the corpus does not
    answer, and shows the closest passages as such.
 
-Quotes are slices of the article at the sentence's span, so they are verbatim by construction.
+Quotes are slices of the article from a sentence's start to its (or its last neighbour's) end, so
+they are verbatim by construction.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from footnote.text import QUESTION_WORDS, stem_words, words
 from footnote.types import Answer, RefusalReason, Source
+from ingest.chunk import SECTION_SEPARATOR
 
 T = TypeVar("T")  # a sentence, as the answerer or the offline sweep holds it (``quoted_runs``)
 
@@ -255,7 +258,8 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
     for rank, source in enumerate(retrieval.sources[: c.passages]):
         stored = snap.sentence_vectors(source.passage_id)
         prior = c.passage_prior * (1 - rank / c.passages)
-        for j, (s, e) in enumerate(source.sentences or [(source.start, source.end)]):
+        spans = source.sentences or [(source.start, source.end)]
+        for j, ((s, e), order) in enumerate(zip(spans, sentence_places(source, spans), strict=True)):
             text = source.text[s - source.start : e - source.start]
             key = " ".join(text.lower().split())
             if len(text.split()) < 3 or key in seen:
@@ -264,7 +268,7 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
             found = set(stem_words(words(text)))
             overlap = sum(w for t, w in weights.items() if t in found) / total if total else 0.0
             first = (1 - c.meaning_weight) * overlap + prior
-            out.append(ScoredSentence(source, s, e, text, first_stage=first, order=j))
+            out.append(ScoredSentence(source, s, e, text, first_stage=first, order=order))
             vectors.append(stored[j] if stored is not None and j < len(stored) else None)
     if not out:
         return []
@@ -278,6 +282,24 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
         sent.first_stage += c.meaning_weight * sent.cosine
     out.sort(key=lambda s: -s.first_stage)
     return out[: c.candidates]
+
+
+def sentence_places(source: Source, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Each sentence's place in its passage, numbered so that two sentences are neighbours (one
+    apart) only when one runs on from the other in the same paragraph: nothing but spaces or one
+    line break between them, and neither is a heading. A quote joined across a paragraph break or
+    a heading would carry markup or a blank line into the middle of the quote."""
+    headings = {h.strip() for h in source.section.split(SECTION_SEPARATOR) if h.strip()}
+
+    def text(a: int, z: int) -> str:
+        return source.text[a - source.start : z - source.start]
+
+    places = [0]
+    for (a, z), (b, y) in itertools.pairwise(spans):
+        gap = text(z, b)
+        runs_on = not gap.strip() and gap.count("\n") < 2 and not {text(a, z).strip(), text(b, y).strip()} & headings
+        places.append(places[-1] + (1 if runs_on else 2))
+    return places[: len(spans)]
 
 
 def quoted_runs(
