@@ -147,3 +147,32 @@ def test_serving_does_not_make_gradio_rewrite_its_type_stubs():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.stdout.split() == ["True", "x"], done.stderr
     assert {p.name: p.stat().st_mtime_ns for p in stubs.glob("*.pyi")} == before
+
+
+BLAS_PROBE = """
+import json, sys
+import numpy as np
+from threadpoolctl import threadpool_info
+from ingest import runtime
+
+def blas():
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+before = blas()
+runtime.session(sys.argv[1], 2)
+print(json.dumps({"before": before, "after": blas()}))
+"""
+
+
+def test_numpy_blas_keeps_to_one_thread_once_a_model_runs(embedder):
+    """OpenBLAS's idle threads spin on the cores ONNX Runtime needs next (ingest/runtime.py,
+    ``one_blas_thread``): a process that loads a model session leaves numpy one BLAS thread."""
+    path = embedder.onnx().path
+    done = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE, str(path)], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    threads = json.loads(done.stdout.strip().splitlines()[-1])
+    assert threads["before"], "numpy loaded no BLAS library threadpoolctl can see"
+    if (os.cpu_count() or 1) > 1:
+        assert max(threads["before"]) > 1  # the default this changes
+    assert threads["after"] == [1] * len(threads["before"])
