@@ -70,12 +70,12 @@ def one_blas_thread() -> None:
 
     Why: OpenBLAS keeps its worker threads spinning for a while after each matrix product, and
     retrieval runs one (the question against every passage vector) just before the answer model.
-    On two cores those spinning threads take the cores ONNX Runtime is about to use: measured on
-    chunking_eval, the answer model's read took 165 ms at p50 right after retrieval and 115 ms
-    when run again at once; with one BLAS thread, 121 ms both times (whole answer p50 187 → 115
-    ms). The BLAS work beside the models is a product of one vector with the passage matrix,
-    which one thread does in well under a millisecond at this size. Torch's own thread pool
-    (training, the fallback scorer) is not BLAS's and is not touched."""
+    On two cores those spinning threads take the cores ONNX Runtime is about to use: on
+    chunking_eval (2,040 passages) a whole answer took 178 ms at p50 with BLAS on its default two
+    threads and 121 ms with one, measured interleaved in one process (docs/answering.md,
+    "Measurements"). The BLAS work beside the models is that one product, which is memory-bound:
+    a fraction of a millisecond here, and at 100,000 passages 14-24 ms on one thread against 16 on
+    two. Torch's own thread pool (training, the fallback scorer) is not BLAS's and is not touched."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
