@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
+from assistant.authors import about_their_articles, author_names
 from assistant.compare import Comparer, Comparison
 from assistant.followup import search_query
 from assistant.retriever import Filters, HybridRetriever, Retrieval
@@ -27,6 +28,13 @@ class Ask:
     question: str
     history: list[str] = field(default_factory=list)
     filters: Filters | None = None
+    # The question as searched and read, when that is not as typed: a question naming an author is
+    # read as one about their articles (assistant/authors.py). Answers always carry ``question``.
+    read_as: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.read_as or self.question
 
 
 class QuestionError(ValueError):
@@ -59,6 +67,12 @@ def with_notice(answer: Answer, notice: str) -> Answer:
     return answer
 
 
+def as_asked(answer: Answer, ask: Ask) -> Answer:
+    """The answer to the question as the user typed it, however it was read."""
+    answer.question = ask.question
+    return answer
+
+
 class Assistant:
     """Everything a front end needs: ask, stream, quote. Built once per process."""
 
@@ -76,17 +90,45 @@ class Assistant:
             self.llm = LLMAnswerer(settings, fallback=self.reader, embed=index.embedder.embed)
         self.answerer: Answerer = self.llm or self.reader
         self.comparer = Comparer(self.retriever, self.reader)
+        self._authors: tuple[object, list[str]] = (None, [])  # (snapshot, its authors' names)
+
+    def authors(self) -> list[str]:
+        """The corpus's authors (front matter), worked out once per version of the index."""
+        snap = self.index.search_index.snapshot()
+        if self._authors[0] is not snap:
+            self._authors = (snap, author_names(snap.article_meta))
+        return self._authors[1]
 
     # --- the steps ------------------------------------------------------------------------------
     def retrieve(self, step: tuple[Ask, str, str]) -> tuple[Ask, Retrieval, str]:
-        """Step 2: the passages for the search query, within the filters."""
+        """Step 2: the passages for the search query, within the filters.
+
+        A question that names one of the corpus's authors is also searched as a question about
+        their articles, and the one the answer model finds more answerable is kept
+        (assistant/authors.py)."""
         ask, query, notice = step
-        return ask, self.retriever.retrieve(query, ask.filters), notice
+        retrieval = self.retriever.retrieve(query, ask.filters)
+        names = self.authors()
+        other = about_their_articles(ask.question, ask.history, ask.filters, query, names) if names else None
+        if other is None:
+            return ask, retrieval, notice
+        question, history, filters, author = other
+        alternative = self.retriever.retrieve(search_query(question, history), filters)
+        if self.reader.answerable(question, alternative) <= self.reader.answerable(ask.question, retrieval):
+            return ask, retrieval, notice
+        read = Ask(ask.question, ask.history, filters, read_as=question)
+        return read, alternative, " ".join(x for x in (notice, f"Searched only {author}’s articles.") if x)
 
     def answer(self, step: tuple[Ask, Retrieval, str]) -> Answer:
         """Step 3: the cited answer (or refusal) from the passages."""
         ask, retrieval, notice = step
-        return with_notice(self.answerer.answer(ask.question, retrieval, ask.history), notice)
+        return with_notice(as_asked(self.answerer.answer(self.wording(ask), retrieval, ask.history), ask), notice)
+
+    def wording(self, ask: Ask) -> str:
+        """What the answerer is given: the answer model reads the question as searched; a language
+        model reads it as typed (it knows what "Lami Kim's view" asks, and the passages are already
+        the author's)."""
+        return ask.text if self.answerer is self.reader else ask.question
 
     def runnable(self):
         """The three steps as a LangChain runnable (Ask → Answer), for LangChain pipelines."""
@@ -103,8 +145,8 @@ class Assistant:
     ) -> Iterator[Answer]:
         """Partial answers as the text grows; the last one is the complete answer."""
         ask, retrieval, notice = self.retrieve(prepare(Ask(question, list(history or []), filters)))
-        for partial in self.answerer.stream(ask.question, retrieval, ask.history):
-            yield with_notice(partial, notice)
+        for partial in self.answerer.stream(self.wording(ask), retrieval, ask.history):
+            yield with_notice(as_asked(partial, ask), notice)
 
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
         """What each article says on ``topic``, side by side (assistant/compare.py)."""

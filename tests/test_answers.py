@@ -195,3 +195,22 @@ def test_nothing_to_read_is_its_own_refusal_reason(seeds_assistant):
     answer = seeds_assistant.ask("How much is Russia paying?", filters=Filters(article_ids=("no-such-article.md",)))
     assert answer.abstained and answer.refusal_reason == RefusalReason.NOTHING_FOUND
     assert not answer.citations and not answer.sources
+
+
+def test_a_question_naming_an_author_is_answered_from_their_articles(corpus_assistant):
+    """Read with the name, the question goes to the author's biography and is refused; it is read as
+    a question about her articles instead (assistant/authors.py)."""
+    question = "What does Lami Kim say about public opinion?"
+    answer = corpus_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.question == question
+    assert "Searched only Lami Kim’s articles." in answer.notice
+    assert any("public opinion is overwhelmingly against" in c.quote for c in answer.citations), answer.text
+    assert {c.article_id for c in answer.citations} == {LAMI_KIM}
+    assert [a.text for a in corpus_assistant.stream(question)][-1] == answer.text
+
+
+def test_a_question_about_the_author_is_answered_from_the_biography(corpus_assistant):
+    answer = corpus_assistant.ask("Who is Lami Kim?")
+    assert not answer.abstained and not answer.notice, answer.text
+    assert "professor" in answer.citations[0].quote

@@ -387,6 +387,24 @@ def test_a_missing_model_name_is_a_notice_not_a_crash(world):
 # ----------------------------------------------------------------------------- Ollama
 
 
+def test_a_question_naming_an_author_is_asked_as_typed_of_her_articles_passages(world, server):
+    """The answer model reads it without the name (assistant/authors.py); the language model gets the
+    question as typed, with the passages of the author's articles only."""
+    from assistant.chain import Assistant
+
+    settings, index, _ = world
+    options = {"llm_backend": "openai", "llm_base_url": server.base_url, "llm_model": "stub-model"}
+    assistant = Assistant(index, settings.model_copy(update=options))
+    question = "What does Lami Kim say about public opinion?"
+    server.script(Reply(f"She reports that {POLL_FACT} arming Ukraine [1]."))
+    answer = assistant.ask(question)
+    (request,) = server.requests
+    human = request["messages"][1]["content"]
+    assert human.rstrip().endswith(f"Question: {question}")
+    assert "Seoul Weighs Its Options" not in human and "Test Author" not in human
+    assert answer.question == question and "Searched only Lami Kim’s articles." in answer.notice
+
+
 def test_ollama_backend_answers_streams_and_falls_back(world, server):
     retrieval = retrieve(world, PAY)
     settings, index, _ = world

@@ -165,6 +165,9 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.scorer = scorer or load_scorer(index.settings.model_path(), index.settings.cache_dir)
         self.answerability = answerability or shipped_answerability()
+        # The last two readings, kept for the answer that follows a comparison of two
+        # (assistant/chain.py reads a question naming an author both ways, then answers one).
+        self._recent: tuple[tuple[tuple, Reading], ...] = ()
 
     def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
         reading = self.read(question, retrieval)
@@ -183,6 +186,11 @@ class ExtractiveAnswerer:
             yield answer.model_copy(update={"text": "\n".join(lines[:i])})
         yield answer
 
+    def answerable(self, question: str, retrieval: Retrieval) -> float:
+        """P(the passages answer the question); 0 when there is nothing to read."""
+        reading = self.read(question, retrieval)
+        return self.answerability.probability(reading.features) if reading.sentences else 0.0
+
     def read(self, question: str, retrieval: Retrieval) -> Reading:
         """The candidates scored by the answer model, best first, and the answerability signals.
 
@@ -194,6 +202,16 @@ class ExtractiveAnswerer:
         A follow-up was searched together with the question before it (``retrieval.query``); it is
         read both with that context and on its own words, so the sentence that answered the earlier
         question does not simply win again."""
+        key = (question, retrieval.query, tuple(s.passage_id for s in retrieval.sources))
+        recent = self._recent  # replaced whole below, so another thread sees the old tuple or the new
+        for seen, reading in recent:
+            if seen == key:
+                return reading
+        reading = self._read(question, retrieval)
+        self._recent = ((key, reading), *recent[:1])
+        return reading
+
+    def _read(self, question: str, retrieval: Retrieval) -> Reading:
         candidates = self.candidates(retrieval)
         if not candidates:
             return Reading([], {})
