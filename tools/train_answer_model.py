@@ -9,9 +9,7 @@ as ingest splits articles:
 - answerable: the sentence holding the answer is the positive; the other sentences of its paragraph
   and the sentences of the article's other paragraphs that share most words with the question
   (what retrieval would bring) are negatives;
-- without an answer (SQuAD 2.0's near-misses): every sentence of the paragraph is a negative;
-- swapped near misses (``swapped``): an answerable question with one of its names or numbers
-  swapped for another of its article, against the sentence that answered it, is a negative too.
+- without an answer (SQuAD 2.0's near-misses): every sentence of the paragraph is a negative.
 
 Seeded, with a fixed thread count (torch's sums depend on it), so a run on a 2-core machine
 reproduces the shipped weights; writes assistant/answer_model/{model.safetensors,config.json} and
@@ -169,41 +167,6 @@ def seed_pairs(shared: Path, per_question: int) -> tuple[list[tuple[str, str, fl
     return out, questions
 
 
-_DETAIL = re.compile(r"\b(?:\d[\d,.]*\d|\d|[A-Z][\w'-]+(?: [A-Z][\w'-]+)*)\b")
-
-
-def details(text: str) -> list[str]:
-    """The names and numbers of a text, the details a near miss swaps (its first word aside, which
-    is capitalised as the start of a sentence)."""
-    return [m.group() for m in _DETAIL.finditer(text) if m.start() > 0 and m.group().lower() not in _STOP]
-
-
-def swapped(questions: list[Question], rows: list[dict], rng: random.Random) -> list[tuple[str, str, float]]:
-    """Near misses made from answerable questions, the kind SQuAD 2.0's writers made by hand: one
-    name or number of the question that its evidence sentence holds is swapped for another of the
-    same article (a number for a number, a name for a name) that the sentence and its context do
-    not hold, and the evidence sentence becomes a negative for the changed question."""
-    pool: dict[str, dict[bool, list[str]]] = {}
-    for r in rows:
-        kinds = pool.setdefault(r["article"], {True: [], False: []})
-        for d in details(r["context"]):
-            kinds[d[0].isdigit()].append(d)
-    out = []
-    for q in questions:
-        if not q.positive:
-            continue
-        text = candidate_text(q.positive)
-        held = [d for d in details(q.question) if d in text]
-        if not held:
-            continue
-        old = rng.choice(held)
-        others = sorted({d for d in pool[q.article][old[0].isdigit()] if d.lower() not in text.lower()})
-        if not others:
-            continue
-        out.append((q.question.replace(old, rng.choice(others), 1), text, 0.0))
-    return out
-
-
 def pairs_of(questions: list[Question]) -> list[tuple[str, str, float]]:
     out = []
     for q in questions:
@@ -314,18 +277,6 @@ def render(record: dict) -> str:
         f"(those sharing most words with the question) and {st['elsewhere']} from the article's other paragraphs",
         "are negatives. For a question without an answer (SQuAD 2.0's near misses) the paragraph's",
         f"{st['in_paragraph'] + 1} closest sentences and {st['elsewhere']} from elsewhere are negatives.",
-        *(
-            [
-                f"{record['swapped_pairs']:,} of the pairs are swapped near misses, made the way SQuAD 2.0's",
-                "writers made theirs by hand: an answerable question with one of the names or numbers its",
-                "evidence sentence holds swapped for another of the same kind from the same article, one the",
-                'sentence and its context do not hold ("How many teams can boast a 15–1 regular season record?"',
-                '→ "… a 56.65–1 …"), read against that sentence as a negative. They teach the model to check',
-                "the question's details against the sentence, not only its topic.",
-            ]
-            if record.get("swapped_pairs")
-            else []
-        ),
         "Sentences are split by ingest's own splitter, as at answer time.",
         "",
         "## Settings",
@@ -429,9 +380,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--max-tokens", type=int, default=96)
     p.add_argument("--in-paragraph", type=int, default=3, help="negatives from the question's paragraph")
     p.add_argument("--elsewhere", type=int, default=1, help="negatives from the article's other paragraphs")
-    p.add_argument(
-        "--swapped", action=argparse.BooleanOptionalAction, default=True, help="add swapped near misses (``swapped``)"
-    )
     p.add_argument("--validation-questions", type=int, default=400)
     p.add_argument("--evaluations", type=int, default=5, help="validation points on the curve")
     p.add_argument("--threads", type=int, default=2)
@@ -467,8 +415,6 @@ def main(argv: list[str] | None = None) -> None:
     val_q = build_questions([r for r in rows if r["article"] in VALIDATION], rng, args.in_paragraph, args.elsewhere)
     val_q = random.Random(args.seed).sample(val_q, min(args.validation_questions, len(val_q)))
     pairs = pairs_of(train_q)
-    near_misses = swapped(train_q, [r for r in rows if r["article"] not in TRAIN_EXCLUDED], rng) if args.swapped else []
-    pairs += near_misses
     print(f"train: {len(train_q)} questions, {len(pairs)} pairs; validation: {len(val_q)} questions", flush=True)
 
     base = bundled_model_dir()
@@ -539,7 +485,6 @@ def main(argv: list[str] | None = None) -> None:
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "shared"},
         "train_questions": len(train_q),
         "train_pairs": len(pairs),
-        "swapped_pairs": len(near_misses),
         "steps": steps,
         "train_seconds": round(stage1_seconds, 1) if not args.resume else stage1["seconds"],
         "pairs_per_second": round(steps * args.batch_size / (stage1["seconds"] if args.resume else stage1_seconds), 1),
