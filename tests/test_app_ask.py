@@ -172,6 +172,16 @@ def test_filters_restrict_the_articles_searched(chat, served):
     assert "No passage of the corpus came near" in dated["sources"]
 
 
+def test_a_question_naming_an_author_says_it_searched_her_articles(chat, served):
+    kim = next(a.id for a in served.library.articles() if a.author == "Lami Kim")
+    view = ask(chat, "What does Lami Kim say about public opinion?")[-1]
+
+    answer = view["turns"][-1].answer
+    assert view["status"] == md_text("Searched only Lami Kim’s articles.")
+    assert not answer.abstained and {c.article_id for c in answer.citations} == {kim}
+    assert any("public opinion is overwhelmingly against" in c.quote for c in answer.citations)
+
+
 def test_a_date_filter_that_is_not_a_date_is_refused(chat):
     with pytest.warns(UserWarning, match="is not a date"):
         [view] = ask(chat, SEED_QUESTION, filters=([], None, "last week", ""))
