@@ -37,7 +37,7 @@ def _pattern(name: str) -> re.Pattern[str]:
     """The name as typed in a question: any case, any spacing, optionally "by" before it and a
     possessive after it ("the article by Lami Kim", "Lami Kim's view")."""
     parts = r"\s+".join(re.escape(p) for p in name.split())
-    return re.compile(rf"(?:\bby\s+)?\b{parts}\b(?:['’]s\b)?", re.IGNORECASE)
+    return re.compile(rf"(?:\bby\s+)?(?<!\w){parts}(?!\w)(?:['’]s\b)?", re.IGNORECASE)
 
 
 def named_author(text: str, names: Iterable[str]) -> str:

@@ -47,6 +47,13 @@ def test_the_name_is_taken_out_with_its_by_and_possessive(question, left):
     assert without_name(question, "Lami Kim") == left
 
 
+def test_a_name_ending_in_a_full_stop_is_found_and_taken_out():
+    names = author_names({"e.md": {"author": "Martin Luther King Jr."}})
+    question = "What does Martin Luther King Jr. say about justice?"
+    assert named_author(question, names) == "Martin Luther King Jr."
+    assert without_name(question, names[0]) == "What does say about justice?"
+
+
 def test_the_question_is_asked_of_the_authors_articles():
     question = "What does Lami Kim say about public opinion?"
     got = about_their_articles(question, ["Lami Kim on arms?"], None, question, author_names(CORPUS))
