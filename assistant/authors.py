@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from assistant.retriever import Filters
@@ -33,6 +34,7 @@ def author_names(article_meta: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return sorted((n for n in names if len(n.split()) >= 2), key=lambda n: (-len(n), n))
 
 
+@lru_cache(maxsize=4096)  # compiled once per author, not once per question (re keeps only 512)
 def _pattern(name: str) -> re.Pattern[str]:
     """The name as typed in a question: any case, any spacing, optionally "by" before it and a
     possessive after it ("the article by Lami Kim", "Lami Kim's view")."""

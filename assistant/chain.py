@@ -32,10 +32,6 @@ class Ask:
     # read as one about their articles (assistant/authors.py). Answers always carry ``question``.
     read_as: str = ""
 
-    @property
-    def text(self) -> str:
-        return self.read_as or self.question
-
 
 class QuestionError(ValueError):
     """A question that cannot be asked as typed, with a message fit to show the user."""
@@ -128,7 +124,7 @@ class Assistant:
         """What the answerer is given: the answer model reads the question as searched; a language
         model reads it as typed (it knows what "Lami Kim's view" asks, and the passages are already
         the author's)."""
-        return ask.text if self.answerer is self.reader else ask.question
+        return (ask.read_as or ask.question) if self.answerer is self.reader else ask.question
 
     def runnable(self):
         """The three steps as a LangChain runnable (Ask → Answer), for LangChain pipelines."""
