@@ -107,6 +107,11 @@ class Settings(BaseSettings):
         description="a quote takes in the sentence just before or after it when that one scores within this "
         "many logits of the best (neighbouring sentences are quoted as one span)",
     )
+    rerank_weight: float = Field(
+        default=0.5,
+        description="the answer's passages are ordered by retrieval score plus this times the answer model's best "
+        "logit among each passage's sentences; 0 keeps retrieval's order (docs/retrieval.md)",
+    )
     quote_count: int = Field(5, description="quotes returned by `quote` and the Quotes mode")
 
     # --- optional LLM synthesis; "none" keeps the extractive answerer (the default and the fallback)

@@ -312,6 +312,9 @@ def render(info: dict, results: dict[str, list[Result]], settings, argv: list[st
         f"the project at {COMPARE_REV}, run in the same process tree on the same machine (its own",
         "`assistant eval`, which indexes with its own chunking). Latencies are warm, in one process.",
         "`load` is the 1-minute load average when a run started: on 2 cores other work changes timings.",
+        "Footnote's retrieval metrics score the passages its answer shows, in their order: retrieval's",
+        "top passages re-ranked by the answer model's reading (`rerank_weight`, docs/retrieval.md);",
+        "`retrieval alone` latency is the hybrid search before that.",
         "",
         "### Machine",
         "",
@@ -332,6 +335,7 @@ def render(info: dict, results: dict[str, list[Result]], settings, argv: list[st
                 "min_answerability",
                 "quote_margin",
                 "context_margin",
+                "rerank_weight",
             )
             if hasattr(settings, name)
         ),

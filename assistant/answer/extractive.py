@@ -61,6 +61,7 @@ class AnswerSettings:
     context_margin: float = 3.0  # a quote takes in a neighbouring sentence within this many of the best
     passage_prior: float = 0.3  # first stage: added for the passage's rank, all of it for the first
     meaning_weight: float = 0.6  # first stage: weight * cosine + (1 - weight) * word overlap
+    rerank_weight: float = 0.5  # passage order: retrieval score + weight * its best sentence's logit
 
     @classmethod
     def from_settings(cls, settings) -> AnswerSettings:
@@ -71,6 +72,7 @@ class AnswerSettings:
             "min_answerability": settings.min_answerability,
             "quote_margin": settings.quote_margin,
             "context_margin": settings.context_margin,
+            "rerank_weight": settings.rerank_weight,
         }
         return cls(**{k: v for k, v in given.items() if v is not None})
 
@@ -173,6 +175,7 @@ class ExtractiveAnswerer:
         reading = self.read(question, retrieval)
         if not reading.sentences:
             return refusal(question, retrieval, RefusalReason.NOTHING_FOUND)
+        retrieval = reranked(retrieval, reading.sentences, self.settings.rerank_weight)
         p = self.answerability.probability(reading.features)
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
@@ -262,6 +265,27 @@ class ExtractiveAnswerer:
     def choose(self, scored: list[ScoredSentence]) -> list[Quote]:
         """The quotes (``quoted_runs``), each a slice of its passage."""
         return [Quote.joining(run) for run in quoted_runs(scored, self.settings, lambda s: s.score, lambda s: s.place)]
+
+
+def reranked(retrieval: Retrieval, read: Sequence[ScoredSentence], weight: float) -> Retrieval:
+    """The passages in the order the answer model's reading suggests: each scores its retrieval
+    score plus ``weight`` times the best logit among its sentences, and a passage none of whose
+    sentences was read (the first stage ranked them lower) scores as if its best were one below the
+    lowest that was. That keeps unread passages in retrieval order, below the ones the model read,
+    and only moves passages by what the model found in them. Measured (docs/retrieval.md): the
+    answer's passages rank the evidence higher on every set (MRR +0.006 chunking_eval, +0.022 SQuAD
+    validation, +0.025 seed sets); the retrieval score alone knows nothing of what is asked."""
+    best: dict[str, float] = {}
+    for sent in read:
+        if np.isfinite(sent.logit):
+            best[sent.source.passage_id] = max(best.get(sent.source.passage_id, -np.inf), sent.logit)
+    if not best or not weight:
+        return retrieval
+    floor = min(best.values()) - 1.0
+    scored = [
+        s.model_copy(update={"score": s.score + weight * best.get(s.passage_id, floor)}) for s in retrieval.sources
+    ]
+    return Retrieval(retrieval.query, retrieval.vector, sorted(scored, key=lambda s: -s.score))
 
 
 def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:
