@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     )
     rerank_weight: float = Field(
         default=0.5,
+        ge=0,
         description="the answer's passages are ordered by retrieval score plus this times the answer model's best "
         "logit among each passage's sentences; 0 keeps retrieval's order (docs/retrieval.md)",
     )

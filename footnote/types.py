@@ -223,7 +223,7 @@ class Source(Placed):
     start: int
     end: int
     text: str
-    score: float = 0.0
+    score: float = 0.0  # retrieval's; under an extractive answer, plus rerank_weight x the model's best logit
     sentences: list[tuple[int, int]] = Field(default_factory=list)
     page_breaks: list[tuple[int, int]] = Field(default_factory=list)  # (offset, page) of pages starting inside
 

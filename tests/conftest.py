@@ -138,6 +138,7 @@ UNIT_FILES = {
     "test_loading.py",
     "test_app_render.py",
     "test_app_updates.py",
+    "test_reranking.py",
 }
 BROWSER_FILES = {"test_browser.py"}
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from assistant.chain import QuestionError
+from assistant.answer.extractive import reranked
+from assistant.chain import Ask, QuestionError, prepare
 from assistant.evaluate import answer_questions, read_corpus
-from assistant.metrics import score_run
+from assistant.metrics import gold_spans, reciprocal_rank, score_run
 from assistant.retriever import Filters
 from footnote.types import RefusalReason
 from tests.conftest import LAMI_KIM, REPO, SEEDS, load_questions, question_sets
@@ -214,3 +216,42 @@ def test_a_question_about_the_author_is_answered_from_the_biography(corpus_assis
     answer = corpus_assistant.ask("Who is Lami Kim?")
     assert not answer.abstained and not answer.notice, answer.text
     assert "professor" in answer.citations[0].quote
+
+
+def test_an_answers_passages_and_a_refusals_closest_are_in_the_order_the_reading_gives(seeds_assistant):
+    """Both questions' first three passages differ between retrieval and the answer model's reading."""
+    a = seeds_assistant
+    for question, refused in (
+        ("Which advanced military technologies might Russia provide to North Korea?", False),
+        ("How large is Japan's defense budget?", True),
+    ):
+        _, retrieval, _ = a.retrieve(prepare(Ask(question)))
+        answer = a.ask(question)
+        assert answer.abstained == refused
+        expected = reranked(retrieval, a.reader.read(question, retrieval).sentences, a.reader.settings.rerank_weight)
+        assert [s.passage_id for s in answer.sources] == [s.passage_id for s in expected.sources]
+        assert [s.passage_id for s in answer.sources[:3]] != [s.passage_id for s in retrieval.sources[:3]]
+        if refused:  # the closest passages shown are the re-ranked ones
+            assert all(" ".join(s.text.split())[:60] in answer.text for s in answer.sources[:3])
+
+
+def test_over_every_seed_question_set_the_answers_passages_rank_the_evidence_higher(seeds_assistant):
+    """What re-ranking is for (docs/retrieval.md): against retrieval's own order for the same
+    question, the evidence moves up more often than down and its mean reciprocal rank rises."""
+    corpus = read_corpus(SEEDS)
+    before, after = [], []
+    for path in QUESTION_SETS:
+        for q, record in zip(load_questions(path), answered(seeds_assistant, path), strict=True):
+            if not q["answerable"]:
+                continue
+            _, retrieval, _ = seeds_assistant.retrieve(prepare(Ask(q["question"], list(q.get("history", [])))))
+            shown = [(p["source"], p["start"], p["end"]) for p in record["passages"]]
+            assert sorted(shown) == sorted((s.article_id, s.start, s.end) for s in retrieval.sources)
+            gold = gold_spans(q, corpus)
+            before.append(reciprocal_rank([(s.article_id, s.start, s.end) for s in retrieval.sources], gold))
+            after.append(reciprocal_rank(shown, gold))
+    up = sum(b > a for a, b in zip(before, after, strict=True))
+    down = sum(b < a for a, b in zip(before, after, strict=True))
+    assert len(before) > 400
+    assert up > 2 * down
+    assert np.mean(after) > np.mean(before) + 0.01

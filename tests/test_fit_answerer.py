@@ -11,7 +11,7 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.chain import Ask, prepare
 from assistant.metrics import normalise
 from tests.conftest import load_questions, question_sets
-from tools.fit_answerer import chosen_for, read_set
+from tools.fit_answerer import chosen_for, read_set, shown_passages
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +62,22 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
         assert refused > 0  # both branches were compared
     if context and threshold is None:
         assert joined > 0  # quotes of several sentences were compared too
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5, 2.0])
+def test_the_rerank_sweep_orders_passages_as_the_answer_shows_them(seeds_assistant, questions, reading, weight):
+    reader = seeds_assistant.reader
+    answerer = ExtractiveAnswerer(
+        reader.index,
+        replace(reader.settings, rerank_weight=weight),
+        scorer=reader.scorer,
+        answerability=reader.answerability,
+    )
+    moved = 0
+    for q, record in zip(questions, reading, strict=True):
+        ask, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
+        retrieval = seeds_assistant.retriever.retrieve(query)
+        shown = [(s.article_id, s.start, s.end) for s in answerer.answer(ask.question, retrieval).sources]
+        assert shown_passages(record, reader.settings.candidates, weight) == shown, q["question"]
+        moved += shown != [(s.article_id, s.start, s.end) for s in retrieval.sources]
+    assert (moved > 0) == (weight > 0)

@@ -7,8 +7,12 @@ question's answerability signals (assistant.answer.FEATURES). `fit`: on the vali
 logistic regression from signals to P(answerable) and write assistant/answer_model/answerability.json,
 then print answer_hit and abstention for any settings on every set read, without reading again.
 
+`rerank`: the passage order the answerer shows (assistant.answer.extractive.reranked) for each
+``rerank_weight``, scored as retrieval on every set read (docs/retrieval.md).
+
     python -m tools.fit_answerer read OUT.json NAME CORPUS QUESTIONS [NAME CORPUS QUESTIONS ...]
     python -m tools.fit_answerer fit OUT.json --validation squad_validation
+    python -m tools.fit_answerer rerank OUT.json --weights 0,0.3,0.5,1,2
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from assistant.answer.extractive import (
     Answerability,
     AnswerSettings,
     ExtractiveAnswerer,
+    ScoredSentence,
     quoted_runs,
+    reranked,
 )
 from assistant.chain import Ask, Assistant, prepare
-from assistant.evaluate import load_jsonl
-from assistant.metrics import normalise
+from assistant.evaluate import load_jsonl, read_corpus
+from assistant.metrics import gold_spans, hit_at, normalise, recall_within, reciprocal_rank
+from assistant.retriever import Retrieval
 from footnote.settings import Settings
+from footnote.types import Source
 from ingest.index import Index
 
 
@@ -216,6 +224,41 @@ def fit(path: Path, validation: str, mix: list[str], margin: float, max_quotes: 
         print(f"{name:28s} {len(data[name]):5d} {m}")
 
 
+def shown_passages(r: dict, depth: int, weight: float) -> list[tuple[str, int, int]]:
+    """A read question's passages (article, start, end) in the order the answerer with
+    ``candidates=depth`` and ``rerank_weight=weight`` shows them (``reranked`` itself)."""
+    sources = {
+        pid: Source(article_id=article, title="", passage_id=pid, start=start, end=end, text="", score=score)
+        for pid, article, start, end, score in r["passages"]
+    }
+    read = [
+        ScoredSentence(sources[c["passage"]], 0, 0, c["text"], logit=c["logit"])
+        for c in r["candidates"]
+        if c["rank"] < depth and c["passage"] in sources
+    ]
+    order = reranked(Retrieval("", np.zeros(1), list(sources.values())), read, weight).sources
+    return [(s.article_id, s.start, s.end) for s in order]
+
+
+def rerank_sweep(path: Path, weights: list[float], depth: int) -> None:
+    """Retrieval metrics of the answer's passages for each ``rerank_weight`` on every set read."""
+    data = json.loads(path.read_text())
+    with tempfile.TemporaryDirectory(prefix="footnote-rerank-") as tmp:
+        corpora = {name: read_corpus(corpus) for name, corpus, _ in standard_sets(Path(tmp)) if name in data}
+    for weight in weights:
+        cells = []
+        for name, records in data.items():
+            if name not in corpora:
+                continue
+            answerable = [r for r in records if r["answerable"]]
+            rows = [(shown_passages(r, depth, weight), gold_spans(r, corpora[name])) for r in answerable]
+            mrr = np.mean([reciprocal_rank(p, g) for p, g in rows])
+            hit1, hit5 = (np.mean([hit_at(p, g, k) for p, g in rows]) for k in (1, 5))
+            recall = np.mean([recall_within(p, g, 2000) for p, g in rows])
+            cells.append(f"{name} {mrr:.3f} / {hit1:.3f} / {hit5:.3f} / {recall:.3f}")
+        print(f"rerank_weight {weight:.1f}: " + "  ".join(cells), flush=True)
+
+
 def read_sets(out: Path, triples: list[tuple[str, Path, Path]], depth: int) -> None:
     """Index each corpus in a temp dir and read its questions into OUT (one entry per set)."""
     result = json.loads(out.read_text()) if out.exists() else {}
@@ -272,11 +315,18 @@ def main(argv: list[str] | None = None) -> None:
     f.add_argument("--mix", default="squad_validation,chunking_eval,seeds", help="sets the settings are chosen on")
     f.add_argument("--margin", type=float, default=AnswerSettings(min_answerability=0.5).quote_margin)
     f.add_argument("--max-quotes", type=int, default=AnswerSettings(min_answerability=0.5).max_quotes)
+    k = sub.add_parser("rerank", help="MRR / hit@1 / hit@5 / recall@2000c of the shown passages per weight")
+    k.add_argument("out", type=Path)
+    k.add_argument("--weights", default="0,0.3,0.5,0.7,1,1.5,2")
+    k.add_argument("--candidates", type=int, default=None, help="default: the shipped number")
     a = sub.add_parser("refit", help="read the standard sets (standard_sets), then fit: what `make train` runs")
     a.add_argument("--out", type=Path, default=None, help="the reading (default: FOOTNOTE_CACHE_DIR/fit-reading.json)")
     args = p.parse_args(argv)
     if args.command == "fit":
         fit(args.out, args.validation, args.mix.split(","), args.margin, args.max_quotes)
+    elif args.command == "rerank":
+        depth = args.candidates or AnswerSettings(min_answerability=0.5).candidates
+        rerank_sweep(args.out, [float(w) for w in args.weights.split(",")], depth)
     elif args.command == "read":
         triples = [(n, Path(c), Path(q)) for n, c, q in (args.sets[i : i + 3] for i in range(0, len(args.sets), 3))]
         read_sets(args.out, triples, args.candidates)

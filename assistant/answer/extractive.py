@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -61,7 +61,7 @@ class AnswerSettings:
     context_margin: float = 3.0  # a quote takes in a neighbouring sentence within this many of the best
     passage_prior: float = 0.3  # first stage: added for the passage's rank, all of it for the first
     meaning_weight: float = 0.6  # first stage: weight * cosine + (1 - weight) * word overlap
-    rerank_weight: float = 0.5  # passage order: retrieval score + weight * its best sentence's logit
+    rerank_weight: float = 0.5  # passage order: retrieval score + weight * the best logit among its sentences
 
     @classmethod
     def from_settings(cls, settings) -> AnswerSettings:
@@ -271,10 +271,10 @@ def reranked(retrieval: Retrieval, read: Sequence[ScoredSentence], weight: float
     """The passages in the order the answer model's reading suggests: each scores its retrieval
     score plus ``weight`` times the best logit among its sentences, and a passage none of whose
     sentences was read (the first stage ranked them lower) scores as if its best were one below the
-    lowest that was. That keeps unread passages in retrieval order, below the ones the model read,
-    and only moves passages by what the model found in them. Measured (docs/retrieval.md): the
-    answer's passages rank the evidence higher on every set (MRR +0.006 chunking_eval, +0.022 SQuAD
-    validation, +0.025 seed sets); the retrieval score alone knows nothing of what is asked."""
+    lowest that was, so unread passages keep retrieval's order among themselves. Retrieval scores a
+    passage by its words and its meaning as a whole; the model reads whether a sentence of it
+    answers. Measured (docs/retrieval.md): the answer's passages rank the evidence higher on every
+    set (MRR +0.006 chunking_eval, +0.022 SQuAD validation, +0.025 seed sets)."""
     best: dict[str, float] = {}
     for sent in read:
         if np.isfinite(sent.logit):
@@ -285,7 +285,7 @@ def reranked(retrieval: Retrieval, read: Sequence[ScoredSentence], weight: float
     scored = [
         s.model_copy(update={"score": s.score + weight * best.get(s.passage_id, floor)}) for s in retrieval.sources
     ]
-    return Retrieval(retrieval.query, retrieval.vector, sorted(scored, key=lambda s: -s.score))
+    return replace(retrieval, sources=sorted(scored, key=lambda s: -s.score))
 
 
 def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -> list[ScoredSentence]:
