@@ -116,6 +116,25 @@ def test_unanswerable_questions_are_refused_with_closest_passages(corpus_assista
     assert answer.sources
 
 
+def test_a_question_none_of_whose_words_the_corpus_uses_is_refused(seeds_assistant):
+    """Answered with the nearest sentences before session 13 (answerability 0.38: the regression
+    reads unknown words as a paraphrase's)."""
+    question = "What's a good recipe for kimchi jjigae?"
+    _, retrieval, _ = seeds_assistant.retrieve(prepare(Ask(question)))
+    reading = seeds_assistant.reader.read(question, retrieval)
+    assert reading.features["unknown"] == 1.0
+    answer = seeds_assistant.ask(question)
+    assert answer.abstained and answer.refusal_reason == RefusalReason.NOT_ANSWERED
+    assert answer.answerability == 0.0 and not answer.citations and answer.sources
+
+
+def test_one_known_word_leaves_the_decision_to_the_regression(seeds_assistant):
+    reader = seeds_assistant.reader
+    features = {"best_logit": 2.0, "mean_top3": 1.0, "coverage": 0.1, "unknown": 0.9, "cosine": 0.6}
+    assert reader.answerability.probability(features) > 0.5
+    assert reader.answerability.probability(features | {"unknown": 1.0, "coverage": 0.0}) == 0.0
+
+
 def test_follow_up_is_retrieved_with_the_conversation(corpus_assistant):
     first = "How much is Russia expected to pay North Korea per soldier?"
     answer = corpus_assistant.ask("And how much in total per month?", history=[first])
