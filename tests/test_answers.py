@@ -17,8 +17,9 @@ from tools.train_answer_model import SEED_HELD_OUT
 QUESTION_SETS = list(question_sets().values())
 # Floors a little under what the shipped model measured on the held-out blind sets, pooled (one set
 # is 24 answerable and 16 unanswerable questions, where one question moves a metric by 0.04-0.06):
-# 0.855 / 0.85 / 0.152 over the seven held-out sets (docs/benchmarks.md). Issue 13's targets (0.9 / 0.9 / 0.9) are not met: the
-# model ranks sentences well but tells near-miss questions from answerable ones only weakly.
+# 0.855 / 0.85 / 0.152 over the seven held-out sets (docs/benchmarks.md). Issue 13's targets
+# (0.9 / 0.9 / 0.9) are not met: the model ranks sentences well but tells near-miss questions from
+# answerable ones only weakly.
 ANSWER_HIT_FLOOR = 0.8
 ABSTAIN_PRECISION_FLOOR = 0.6
 ABSTAIN_RECALL_FLOOR = 0.08
