@@ -16,6 +16,7 @@ SHARED = shared_dir()
 SEEDS = SHARED / "seeds"
 SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
 MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
+POLICY = REPO / "tests" / "data" / "policy-blind-s14"  # blind questions on articles the project was not built on
 
 
 def question_sets() -> dict[str, Path]:
@@ -79,6 +80,12 @@ def seeds_assistant(tmp_path_factory, embedder):
 
 
 @pytest.fixture(scope="session")
+def policy_assistant(tmp_path_factory, embedder):
+    """An assistant over the five policy articles of the blind set tests/data/policy-blind-s14."""
+    return _assistant_over(POLICY / "corpus", tmp_path_factory.mktemp("policy-index"), embedder)
+
+
+@pytest.fixture(scope="session")
 def corpus_assistant(tmp_path_factory, embedder):
     """An assistant over the project's own corpus/ (Markdown with front matter)."""
     folder = tmp_path_factory.mktemp("corpus") / "corpus"
@@ -139,6 +146,7 @@ UNIT_FILES = {
     "test_app_render.py",
     "test_app_updates.py",
     "test_reranking.py",
+    "test_topics.py",
 }
 BROWSER_FILES = {"test_browser.py"}
 

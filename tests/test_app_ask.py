@@ -177,7 +177,9 @@ def test_a_question_naming_an_author_says_it_searched_her_articles(chat, served)
     view = ask(chat, "What does Lami Kim say about public opinion?")[-1]
 
     answer = view["turns"][-1].answer
-    assert view["status"] == md_text("Searched only Lami Kim’s articles.")
+    # A question about a topic also says which sentences it quotes (assistant/topics.py).
+    notices = "Searched only Lami Kim’s articles. Quoting the sentences that mention “public opinion”."
+    assert view["status"] == md_text(notices)
     assert not answer.abstained and {c.article_id for c in answer.citations} == {kim}
     assert any("public opinion is overwhelmingly against" in c.quote for c in answer.citations)
 

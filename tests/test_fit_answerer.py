@@ -16,8 +16,13 @@ from tools.fit_answerer import chosen_for, read_set, shown_passages
 
 @pytest.fixture(scope="module")
 def questions() -> list[dict]:
-    """Answerable and unanswerable questions and follow-ups, on the seeds."""
-    return load_questions(question_sets()["seeds-blind-s6"])[:16]
+    """Answerable and unanswerable questions and follow-ups, on the seeds, and two questions about a
+    topic (assistant/topics.py), which the model alone would refuse."""
+    topics = [
+        {"id": "drones", "question": "What does the article say about drones?", "answerable": True, "evidence": []},
+        {"id": "poll", "question": "Tell me about the poll.", "answerable": True, "evidence": []},
+    ]
+    return load_questions(question_sets()["seeds-blind-s6"])[:16] + topics
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,7 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
     refused = joined = 0
     for q, record in zip(questions, reading, strict=True):
         ask, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
-        answer = answerer.answer(ask.question, seeds_assistant.retriever.retrieve(query))
+        answer = answerer.answer(ask.question, seeds_assistant.retriever.retrieve(query), ask.history)
         simulated = chosen_for(record, settings, reader.answerability)
         if simulated is None:
             refused += 1
@@ -58,6 +63,7 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
             )
             assert quoted == sorted(normalise(c["text"]) for c in simulated), q["question"]
     assert refused < len(questions)
+    assert sum(any(c["about"] for c in r["candidates"]) for r in reading) == 2  # topics were compared too
     if threshold is not None:
         assert refused > 0  # both branches were compared
     if context and threshold is None:

@@ -34,6 +34,7 @@ BASELINE_CONFIGS = ((1000, 200), (400, 0))
 BASELINE_K = 10
 METRICS = ("recall@1000c", "recall@2000c", "recall@4000c", "mrr", "hit@1", "hit@5")
 MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
+POLICY = REPO / "tests" / "data" / "policy-blind-s14"  # other articles, blind questions (its README)
 COMPARE_REV = "9eb5aed"  # the last rule-based answerer, run side by side
 
 
@@ -66,7 +67,8 @@ class Result:
 
 
 def datasets(shared: Path, work: Path) -> list[Dataset]:
-    """chunking_eval, the SQuAD articles held out of the answer model's training, and every
+    """chunking_eval, the SQuAD articles held out of the answer model's training, the blind set on
+    policy articles the project was never built on (tests/data/policy-blind-s14), and every
     question set on the seeds listed in tests/data/questions/manifest.json."""
     from tools.squad_eval import TEST, build
 
@@ -78,6 +80,7 @@ def datasets(shared: Path, work: Path) -> list[Dataset]:
             shared / "bench" / "chunking_eval" / "questions.jsonl",
         ),
         Dataset("squad_heldout", squad_corpus, squad_questions),
+        Dataset(POLICY.name, POLICY / "corpus", POLICY / "questions.jsonl", blind=True),
     ]
     for entry in question_sets():
         path = (shared if entry.get("shared") else REPO) / entry["file"]
@@ -288,7 +291,7 @@ def _f(x, digits: int = 3) -> str:
 ANSWER_METRICS = ("answer_hit", "abstain_precision", "abstain_recall", "quote_exact")
 # Sets the textbook pipeline also runs on (it has no answers; the seed sets share one corpus and
 # are pooled into one question file for it).
-RETRIEVAL_SETS = ("chunking_eval", "squad_heldout", "seeds (all sets pooled)")
+RETRIEVAL_SETS = ("chunking_eval", "squad_heldout", POLICY.name, "seeds (all sets pooled)")
 
 
 def pooled(results: list[Result]) -> dict:
@@ -478,7 +481,7 @@ def main(argv: list[str] | None = None) -> None:
     for ds in chosen:
         print(f"{ds.name}: Footnote ...", file=sys.stderr, flush=True)
         rows = [run_project(ds, settings, embedder, runs / f"{ds.name}-footnote.jsonl")]
-        if tree is not None and ds.name not in RETRIEVAL_SETS[2:]:
+        if tree is not None and ds.name != RETRIEVAL_SETS[-1]:
             print(f"{ds.name}: Footnote {args.compare} ...", file=sys.stderr, flush=True)
             rows.append(run_at_rev(ds, tree, args.compare, runs / f"{ds.name}-{args.compare}.jsonl"))
         if not args.no_baseline and ds.name in RETRIEVAL_SETS:

@@ -32,6 +32,7 @@ from assistant.answer.extractive import (
     AnswerSettings,
     ExtractiveAnswerer,
     ScoredSentence,
+    about_topic,
     quoted_runs,
     reranked,
 )
@@ -39,6 +40,7 @@ from assistant.chain import Ask, Assistant, prepare
 from assistant.evaluate import load_jsonl, read_corpus
 from assistant.metrics import gold_spans, hit_at, normalise, recall_within, reciprocal_rank
 from assistant.retriever import Retrieval
+from assistant.topics import topic_of
 from footnote.settings import Settings
 from footnote.types import Source
 from ingest.index import Index
@@ -58,12 +60,15 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
         cands = answerer.candidates(retrieval)
         rank = {(s.source.passage_id, s.start): i for i, s in enumerate(cands)}
         reading = answerer.read(ask.question, retrieval)
+        topic = topic_of(assistant.wording(ask), history=bool(ask.history))
+        about = {id(s) for s in about_topic(topic, reading.sentences)} if topic else set()
         out.append(
             {
                 "id": q["id"],
                 "answerable": q["answerable"],
                 "evidence": q["evidence"],
                 "features": reading.features,
+                "nowhere": bool(topic and not about and answerer.nowhere(topic)),  # no article mentions it
                 "passages": [[p.passage_id, p.article_id, p.start, p.end, p.score] for p in retrieval.sources],
                 "candidates": [
                     {
@@ -76,6 +81,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                         "logit": s.logit,
                         "source": s.source.article_id,
                         "text": s.text,
+                        "about": id(s) in about,
                     }
                     for s in reading.sentences
                 ],
@@ -115,7 +121,10 @@ def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list
     """The quotes the answerer would give (source and text; a run of sentences joined by a space,
     which is the article's text up to whitespace), or None for a refusal."""
     features, ranked = view(r, s.candidates, s.prior_weight)
-    if not ranked or answerability.probability(features) < s.min_answerability:
+    about = [c for c in ranked if c.get("about")]  # a question about a topic (assistant/topics.py)
+    if about:
+        ranked = about
+    elif r.get("nowhere") or not ranked or answerability.probability(features) < s.min_answerability:
         return None
     runs = quoted_runs(ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]))
     return [{"source": run[0]["source"], "text": " ".join(c["text"] for c in run)} for run in runs]

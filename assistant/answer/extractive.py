@@ -41,6 +41,7 @@ import numpy as np
 from assistant.answer.compose import compose, refusal
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
+from assistant.topics import Topic, names, topic_of
 from footnote.text import QUESTION_WORDS, stem_words, words
 from footnote.types import Answer, RefusalReason, Source
 from ingest.chunk import SECTION_SEPARATOR
@@ -187,6 +188,17 @@ class ExtractiveAnswerer:
             return refusal(question, retrieval, RefusalReason.NOTHING_FOUND)
         retrieval = reranked(retrieval, reading.sentences, self.settings.rerank_weight)
         p = self.answerability.probability(reading.features)
+        topic = topic_of(question, history=bool(history))
+        if topic is not None:
+            about = about_topic(topic, reading.sentences)
+            if about:
+                answer = compose(question, retrieval, self.choose(about), p)
+                answer.notice = f"Quoting the sentences that mention “{topic.text}”."
+                return answer
+            if self.nowhere(topic):
+                answer = refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
+                answer.notice = f"No article mentions “{topic.text}”."
+                return answer
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         return compose(question, retrieval, self.choose(reading.sentences), p)
@@ -198,6 +210,19 @@ class ExtractiveAnswerer:
         for i in range(1, len(lines)):
             yield answer.model_copy(update={"text": "\n".join(lines[:i])})
         yield answer
+
+    def nowhere(self, topic: Topic) -> bool:
+        """Whether no article can mention the topic: each of its items holds a name the corpus
+        never uses ("the Indus Waters Treaty", "The Baltic states") or only words it never uses
+        ("arsenic contamination", "mpox"). A common word the corpus lacks beside words it has is
+        left to the model: "deportations of rejected asylum seekers" is answered from an article
+        that says "returns"."""
+
+        def unknown(text: str) -> bool:
+            stats = self.index.search_index.term_stats(text)
+            return bool(stats.terms) and not any(stats.known)
+
+        return all(unknown(item) or any(unknown(name) for name in names(item)) for item in topic.items)
 
     def answerable(self, question: str, retrieval: Retrieval) -> float:
         """P(the passages answer the question); 0 when there is nothing to read."""
@@ -275,6 +300,13 @@ class ExtractiveAnswerer:
     def choose(self, scored: list[ScoredSentence]) -> list[Quote]:
         """The quotes (``quoted_runs``), each a slice of its passage."""
         return [Quote.joining(run) for run in quoted_runs(scored, self.settings, lambda s: s.score, lambda s: s.place)]
+
+
+def about_topic(topic: Topic, ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The read sentences that mention the topic a question asks about (assistant/topics.py), in
+    the model's order: what "What does the article say about drones?" is answered with, whatever
+    the answerability, because a sentence about drones is what it asks for."""
+    return [s for s in ranked if topic.mentioned_in(s.text, f"{s.source.title} {s.source.section}")]
 
 
 def reranked(retrieval: Retrieval, read: Sequence[ScoredSentence], weight: float) -> Retrieval:
