@@ -87,7 +87,7 @@ _LEAD = re.compile(r"^(?:and|so|now|ok|okay|also|please)\b[\s,]*")
 # Where the topic is looked for, not what it is: "Thailand at all", "TSMC in the chip story".
 _WHERE = re.compile(
     rf"\s+(?:(?:in|from|per|within|according\s+to|across)\s+(?:[\w'’-]+\s+){{0,5}}?(?:{_WRITING}|discussion|there)"
-    r"|at\s+all|anywhere|in\s+there|in\s+any\s+of\s+them)$"
+    r"|at\s+all|anywhere|in\s+there|in\s+any\s+of\s+them|,?\s*please)$"
 )
 _DETERMINERS = frozenset(("the", "this", "that", "these", "those", "each", "both", "either", "any", "all", "of", "two"))
 _OR = re.compile(r"\s*(?:\bor\b|/)\s*")
@@ -95,6 +95,7 @@ _ITEMS = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|/)\s*")
 # "What about Japan — who represented Tokyo?" asks a fact about the topic: the model reads it.
 _ASKS_AFTER = re.compile(r"\s[-–—:,;]\s*(?:how|what|why|whether|when|where|who|whom|which)\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
+_ABBREVIATION = re.compile(r"^(?:[A-Z0-9]{2,}s?|[A-Z]\.(?:[A-Z]\.)+)(?:['’]s)?$")
 # "say about how the war might end" asks a question of its own: the model reads it as one.
 _ASKS = re.compile(r"^(?:how|what|why|whether|when|where|who|whom|which|if)\b")
 
@@ -135,6 +136,7 @@ def topic_of(question: str, history: bool = False) -> Topic | None:
         topic = m["topic"]
         while (where := _WHERE.search(topic)) is not None and where.start() > 0:
             topic = topic[: where.start()]
+        topic = topic.rstrip(" ,;:-–—")
         if _ASKS.match(topic) or _ASKS_AFTER.search(topic):
             return None
         typed = text[m.start("topic") : m.start("topic") + len(topic)]
@@ -146,8 +148,11 @@ def topic_of(question: str, history: bool = False) -> Topic | None:
 
 
 def names(text: str) -> list[str]:
-    """The capitalised words of a topic as typed: the names in it ("the Indus Waters Treaty")."""
-    return _NAME.findall(text)
+    """The capitalised words of a topic as typed: the names in it ("the Indus Waters Treaty").
+    Abbreviations are left out: "ROK", "POWs" and "U.K." are often what an article spells out
+    ("South Korea", "prisoners of war", "Britain"), so no article naming them is no sign that none
+    mentions what they stand for."""
+    return [w for w in _NAME.findall(text) if not _ABBREVIATION.match(w)]
 
 
 def content_stems(text: str) -> list[str]:

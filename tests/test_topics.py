@@ -74,6 +74,16 @@ def test_a_second_question_after_the_first_is_not_part_of_the_topic():
     assert topic.text == "satellites"
 
 
+def test_abbreviations_are_not_names():
+    """An article may spell out what they stand for ("South Korea", "prisoners of war")."""
+    assert names("US–Japan–ROK coordination") == ["Japan"]
+    assert names("North Korean POWs and the EU–Turkey deal") == ["North", "Korean", "Turkey"]
+
+
+def test_a_trailing_please_is_not_part_of_the_topic():
+    assert topic_of("What does the article say about drones, please?").text == "drones"
+
+
 def test_the_names_in_a_topic_are_its_capitalised_words():
     topic = topic_of("What do the articles say about the Indus Waters Treaty and water in Asia?")
     assert topic.items == ("the Indus Waters Treaty", "water in Asia")
