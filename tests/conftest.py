@@ -17,6 +17,8 @@ SEEDS = SHARED / "seeds"
 SEED_QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
 MANIFEST = REPO / "tests" / "data" / "questions" / "manifest.json"
 POLICY = REPO / "tests" / "data" / "policy-blind-s14"  # blind questions on articles the project was not built on
+POLICY_DEV = REPO / "tests" / "data" / "policy-dev-s15"  # the same, but the answer-kind check was designed on it
+NEWS = REPO / "tests" / "data" / "news-blind-s15"  # news reports and analyses, held out
 
 
 def question_sets() -> dict[str, Path]:
@@ -86,6 +88,18 @@ def policy_assistant(tmp_path_factory, embedder):
 
 
 @pytest.fixture(scope="session")
+def policy_dev_assistant(tmp_path_factory, embedder):
+    """An assistant over the five articles of tests/data/policy-dev-s15."""
+    return _assistant_over(POLICY_DEV / "corpus", tmp_path_factory.mktemp("policy-dev-index"), embedder)
+
+
+@pytest.fixture(scope="session")
+def news_assistant(tmp_path_factory, embedder):
+    """An assistant over the two news reports and three analyses of tests/data/news-blind-s15."""
+    return _assistant_over(NEWS / "corpus", tmp_path_factory.mktemp("news-index"), embedder)
+
+
+@pytest.fixture(scope="session")
 def corpus_assistant(tmp_path_factory, embedder):
     """An assistant over the project's own corpus/ (Markdown with front matter)."""
     folder = tmp_path_factory.mktemp("corpus") / "corpus"
@@ -147,6 +161,7 @@ UNIT_FILES = {
     "test_app_updates.py",
     "test_reranking.py",
     "test_topics.py",
+    "test_kinds.py",
 }
 BROWSER_FILES = {"test_browser.py"}
 

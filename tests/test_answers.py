@@ -6,23 +6,24 @@ import numpy as np
 import pytest
 
 from assistant.answer.extractive import reranked
+from assistant.answer.kinds import Kind
 from assistant.chain import Ask, QuestionError, prepare
 from assistant.evaluate import answer_questions, read_corpus
 from assistant.metrics import gold_spans, reciprocal_rank, score_run
 from assistant.retriever import Filters
 from footnote.types import RefusalReason
-from tests.conftest import LAMI_KIM, POLICY, REPO, SEEDS, load_questions, question_sets
+from tests.conftest import LAMI_KIM, NEWS, POLICY, POLICY_DEV, REPO, SEEDS, load_questions, question_sets
 from tools.train_answer_model import SEED_HELD_OUT
 
 QUESTION_SETS = list(question_sets().values())
 # Floors a little under what the shipped model measured on the held-out blind sets, pooled (one set
 # is 24 answerable and 16 unanswerable questions, where one question moves a metric by 0.04-0.06):
-# 0.855 / 0.85 / 0.152 over the seven held-out sets (docs/benchmarks.md). Issue 13's targets
-# (0.9 / 0.9 / 0.9) are not met: the model ranks sentences well but tells near-miss questions from
-# answerable ones only weakly.
+# 0.855 / 0.903 / 0.250 over the seven held-out sets with the answer-kind check (session 15;
+# 0.855 / 0.850 / 0.152 without it). Issue 13's targets (0.9 / 0.9 / 0.9) are not met: the model
+# ranks sentences well but tells near-miss questions from answerable ones only weakly.
 ANSWER_HIT_FLOOR = 0.8
-ABSTAIN_PRECISION_FLOOR = 0.6
-ABSTAIN_RECALL_FLOOR = 0.08
+ABSTAIN_PRECISION_FLOOR = 0.8
+ABSTAIN_RECALL_FLOOR = 0.2
 BLIND_SETS = [path for name, path in question_sets().items() if name in SEED_HELD_OUT]
 
 
@@ -65,18 +66,61 @@ def test_answers_on_the_held_out_blind_sets_stay_at_the_measured_level(seeds_ass
     assert metrics["quote_exact"] == 1.0, metrics
 
 
-def test_on_policy_articles_it_was_not_built_on_answers_stay_at_the_measured_level(policy_assistant):
-    """tests/data/policy-blind-s14: five articles and 60 questions written blind after the model
-    and its settings were fixed. Measured when the set was added (session 14): answer_hit 0.861,
-    abstain precision 0.600, recall 0.125 (3 of 24 unanswerable questions refused), MRR 0.931.
-    The floors sit one or two questions under that; every quote must be exact."""
-    questions = POLICY / "questions.jsonl"
-    metrics = score_run(
-        read_corpus(POLICY / "corpus"), load_questions(questions), answered(policy_assistant, questions)
-    )
+@pytest.mark.parametrize(
+    ("folder", "assistant", "floors"),
+    [
+        # Measured when the set was added (session 14), after the model and its settings were fixed:
+        # 0.861 / 0.600 / 0.125 and MRR 0.931; with the answer-kind check 0.861 / 0.667 / 0.167.
+        (POLICY, "policy_assistant", (0.8, 0.5, 0.12, 0.85)),
+        # The answer-kind check was designed on it: 0.667 / 0.583 / 0.292 before, 0.667 / 0.737 / 0.583.
+        (POLICY_DEV, "policy_dev_assistant", (0.6, 0.65, 0.5, 0.75)),
+        # Held out (session 15): 0.694 / 0.818 / 0.375 without the check, 0.694 / 0.867 / 0.542 with it.
+        (NEWS, "news_assistant", (0.63, 0.75, 0.45, 0.7)),
+    ],
+    ids=lambda x: x.name if hasattr(x, "name") else None,
+)
+def test_on_articles_it_was_not_built_on_answers_stay_at_the_measured_level(request, folder, assistant, floors):
+    """Five articles and 60 questions each, written blind by helpers who never saw Footnote (each
+    set's README). The floors (answer_hit, abstain precision, abstain recall, MRR) sit one or two
+    questions under what was measured; every quote must be exact."""
+    questions = folder / "questions.jsonl"
+    records = answered(request.getfixturevalue(assistant), questions)
+    metrics = score_run(read_corpus(folder / "corpus"), load_questions(questions), records)
+    hit, precision, recall, mrr = floors
     assert metrics["quote_exact"] == 1.0, metrics
-    assert metrics["answer_hit"] >= 0.8 and metrics["mrr"] >= 0.85, metrics
-    assert metrics["abstain_precision"] >= 0.5 and metrics["abstain_recall"] >= 0.08, metrics
+    assert metrics["answer_hit"] >= hit and metrics["mrr"] >= mrr, metrics
+    assert metrics["abstain_precision"] >= precision and metrics["abstain_recall"] >= recall, metrics
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who carried out the September poll of 2,000 adults on offshore wind?", Kind.NAME),
+        ("How much has the AES 0.5% import levy collected so far?", Kind.NUMBER),
+        ("What's the helpline number for reporting heat law violations in Odisha?", Kind.NUMBER),
+    ],
+)
+def test_a_detail_the_article_leaves_out_is_refused_naming_what_is_missing(policy_dev_assistant, question, kind):
+    """The best sentence is about the poll, the levy, the law: the model scores it as an answer.
+    It holds no name, no new number: the corpus does not give what was asked (assistant/answer/kinds.py)."""
+    answer = policy_dev_assistant.ask(question)
+    assert answer.abstained and answer.refusal_reason == RefusalReason.NOT_ANSWERED, answer.text
+    assert answer.notice == kind.missing
+    assert answer.sources and not answer.citations and "Closest passages (not an answer)" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        ("How many suspected heatstroke deaths did Odisha record in 2025?", "71 suspected heatstroke deaths"),
+        ("Who's the Cook Islands minister in charge of seabed minerals?", "Ruatapu Vainerere"),
+        ("When exactly did the Sahel withdrawal from ECOWAS take effect?", "January 29, 2025"),
+    ],
+)
+def test_a_detail_the_article_gives_is_quoted(policy_dev_assistant, question, evidence):
+    answer = policy_dev_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any(evidence in c.quote for c in answer.citations), answer.text
 
 
 def test_questions_about_a_topic_are_answered_from_its_mentions_or_refused(seeds_assistant, policy_assistant):

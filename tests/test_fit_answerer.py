@@ -16,13 +16,22 @@ from tools.fit_answerer import chosen_for, read_set, shown_passages
 
 @pytest.fixture(scope="module")
 def questions() -> list[dict]:
-    """Answerable and unanswerable questions and follow-ups, on the seeds, and two questions about a
-    topic (assistant/topics.py), which the model alone would refuse."""
+    """Answerable and unanswerable questions and follow-ups, on the seeds; two questions about a
+    topic (assistant/topics.py), which the model alone would refuse; two asking for a detail the
+    article leaves out (assistant/answer/kinds.py), which the model alone would answer."""
     topics = [
         {"id": "drones", "question": "What does the article say about drones?", "answerable": True, "evidence": []},
         {"id": "poll", "question": "Tell me about the poll.", "answerable": True, "evidence": []},
     ]
-    return load_questions(question_sets()["seeds-blind-s6"])[:16] + topics
+    details = [
+        {
+            "id": "pollster",
+            "question": "Which polling firm ran the survey that found only 13 percent support for arming Ukraine?",
+        },
+        {"id": "shells", "question": "How many 155-mm shells has South Korea sent to Ukraine via the United States?"},
+    ]
+    details = [q | {"answerable": False, "evidence": []} for q in details]
+    return load_questions(question_sets()["seeds-blind-s6"])[:16] + topics + details
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +73,9 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
             assert quoted == sorted(normalise(c["text"]) for c in simulated), q["question"]
     assert refused < len(questions)
     assert sum(any(c["about"] for c in r["candidates"]) for r in reading) == 2  # topics were compared too
+    details = [r for r in reading if r["id"] in {"pollster", "shells"}]
+    unchecked = replace(settings, min_answerability=0.0)
+    assert all(chosen_for(r, unchecked, reader.answerability) is None for r in details)  # refused by kind
     if threshold is not None:
         assert refused > 0  # both branches were compared
     if context and threshold is None:

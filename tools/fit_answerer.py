@@ -36,6 +36,7 @@ from assistant.answer.extractive import (
     quoted_runs,
     reranked,
 )
+from assistant.answer.kinds import missing
 from assistant.chain import Ask, Assistant, prepare
 from assistant.evaluate import load_jsonl, read_corpus
 from assistant.metrics import gold_spans, hit_at, normalise, recall_within, reciprocal_rank
@@ -65,6 +66,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
         out.append(
             {
                 "id": q["id"],
+                "question": q["question"],
                 "answerable": q["answerable"],
                 "evidence": q["evidence"],
                 "features": reading.features,
@@ -127,7 +129,10 @@ def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list
     elif r.get("nowhere") or not ranked or answerability.probability(features) < s.min_answerability:
         return None
     runs = quoted_runs(ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]))
-    return [{"source": run[0]["source"], "text": " ".join(c["text"] for c in run)} for run in runs]
+    chosen = [{"source": run[0]["source"], "text": " ".join(c["text"] for c in run)} for run in runs]
+    if not about and missing(r["question"], [c["text"] for c in chosen]):  # no quote holds the kind asked for
+        return None
+    return chosen
 
 
 def score(records: list[dict], s: AnswerSettings, answerability: Answerability) -> dict:

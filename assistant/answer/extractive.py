@@ -39,6 +39,7 @@ from typing import TypeVar
 import numpy as np
 
 from assistant.answer.compose import compose, refusal
+from assistant.answer.kinds import missing
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -201,7 +202,13 @@ class ExtractiveAnswerer:
                 return answer
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
-        return compose(question, retrieval, self.choose(reading.sentences), p)
+        quotes = self.choose(reading.sentences)
+        kind = missing(question, [q.text for q in quotes])
+        if kind is not None:
+            answer = refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
+            answer.notice = kind.missing
+            return answer
+        return compose(question, retrieval, quotes, p)
 
     def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Iterator[Answer]:
         """The answer a line at a time, so a front end shows quotes as they come; the last is whole."""
