@@ -10,8 +10,8 @@ import pytest
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.chain import Ask, prepare
 from assistant.metrics import normalise
-from tests.conftest import load_questions, question_sets
-from tools.fit_answerer import chosen_for, read_set, shown_passages
+from tests.conftest import POLICY_DEV, load_questions, question_sets
+from tools.fit_answerer import chosen_for, read_set, shown_passages, view
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,21 @@ def test_the_rerank_sweep_orders_passages_as_the_answer_shows_them(seeds_assista
         assert shown_passages(record, reader.settings.candidates, weight) == shown, q["question"]
         moved += shown != [(s.article_id, s.start, s.end) for s in retrieval.sources]
     assert (moved > 0) == (weight > 0)
+
+
+def test_the_sweep_quotes_headings_as_the_answerer_does(policy_dev_assistant):
+    """On Markdown articles, whose headline and section headings are read as sentences: the whole
+    policy-dev-s15 set, where a heading scored best for some questions (quoted_runs)."""
+    questions = load_questions(POLICY_DEV / "questions.jsonl")
+    reading = read_set(policy_dev_assistant, questions, depth=16)
+    reader = policy_dev_assistant.reader
+    headed = 0
+    for q, record in zip(questions, reading, strict=True):
+        ask, query, _ = prepare(Ask(q["question"], list(q.get("history", []))))
+        answer = reader.answer(ask.question, policy_dev_assistant.retriever.retrieve(query), ask.history)
+        simulated = chosen_for(record, reader.settings, reader.answerability)
+        quoted = sorted(normalise(c.quote) for c in answer.citations)
+        assert quoted == sorted(normalise(c["text"]) for c in simulated or []), q["question"]
+        ranked = view(record, reader.settings.candidates, reader.settings.prior_weight)[1]
+        headed += bool(ranked) and ranked[0]["heading"] != "" and simulated is not None  # a heading scored best
+    assert headed > 0

@@ -20,11 +20,12 @@ class Sentence:
     passage: str
     order: int
     score: float
+    heading: str = ""  # "headline" or "section"
 
 
 def runs(*sentences: Sentence, settings: AnswerSettings = SETTINGS) -> list[list[tuple[str, int]]]:
     ranked = sorted(sentences, key=lambda s: -s.score)
-    found = quoted_runs(ranked, settings, lambda s: s.score, lambda s: (s.passage, s.order))
+    found = quoted_runs(ranked, settings, lambda s: s.score, lambda s: (s.passage, s.order), lambda s: s.heading)
     return [[(s.passage, s.order) for s in run] for run in found]
 
 
@@ -51,6 +52,25 @@ def test_neighbours_that_are_both_quotes_are_one_span_in_reading_order():
         [("a", 3), ("a", 4)],
         [("b", 1)],
     ]
+
+
+def test_a_headline_is_quoted_only_when_it_scores_best_and_then_beside_the_best_sentence():
+    """An article's headline ("Open borders, broken alliances: what the Sahel exit from ECOWAS
+    really changed") does not say which countries left; the lede 2.5 logits behind it does."""
+    headline, lede = Sentence("a", 0, 5.0, heading="headline"), Sentence("a", 2, 2.5)
+    assert runs(headline, lede, Sentence("b", 1, 0.0)) == [[("a", 0)], [("a", 2)]]
+    # A headline that is not the best is not quoted, and the margins run from the best sentence.
+    assert runs(Sentence("a", 2, 5.0), Sentence("a", 0, 4.5, heading="headline"), Sentence("b", 1, 3.5)) == [
+        [("a", 2)],
+        [("b", 1)],
+    ]
+
+
+def test_a_section_heading_is_never_quoted_unless_it_is_all_there_is():
+    """ "What the region should do next" is a label, no answer to "What does the piece recommend?"."""
+    label = Sentence("a", 0, 5.0, heading="section")
+    assert runs(label, Sentence("a", 2, 2.5), Sentence("b", 1, 0.0)) == [[("a", 2)]]
+    assert runs(label, Sentence("b", 0, 1.0, heading="section")) == [[("a", 0)]]
 
 
 def test_the_same_position_in_another_passage_is_not_a_neighbour():

@@ -80,6 +80,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                         "coverage": answerer.features(retrieval, [s])["coverage"],
                         "passage": s.source.passage_id,
                         "order": s.order,
+                        "heading": s.heading,
                         "logit": s.logit,
                         "source": s.source.article_id,
                         "text": s.text,
@@ -128,7 +129,9 @@ def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list
         ranked = about
     elif r.get("nowhere") or not ranked or answerability.probability(features) < s.min_answerability:
         return None
-    runs = quoted_runs(ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]))
+    runs = quoted_runs(
+        ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]), lambda c: c.get("heading", False)
+    )
     chosen = [{"source": run[0]["source"], "text": " ".join(c["text"] for c in run)} for run in runs]
     if not about and missing(r["question"], [c["text"] for c in chosen]):  # no quote holds the kind asked for
         return None

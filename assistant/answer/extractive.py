@@ -144,6 +144,7 @@ class ScoredSentence:
     logit: float = float("-inf")
     score: float = float("-inf")  # the logit plus ``prior_weight`` times the first-stage score
     order: int = 0  # its place among its passage's sentences: neighbours differ by one
+    heading: str = ""  # "headline" (the article's title as its heading) or "section": not a sentence of the text
 
     @property
     def place(self) -> tuple[str, int]:
@@ -306,7 +307,8 @@ class ExtractiveAnswerer:
 
     def choose(self, scored: list[ScoredSentence]) -> list[Quote]:
         """The quotes (``quoted_runs``), each a slice of its passage."""
-        return [Quote.joining(run) for run in quoted_runs(scored, self.settings, lambda s: s.score, lambda s: s.place)]
+        runs = quoted_runs(scored, self.settings, lambda s: s.score, lambda s: s.place, lambda s: s.heading)
+        return [Quote.joining(run) for run in runs]
 
 
 def about_topic(topic: Topic, ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
@@ -350,6 +352,7 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
         stored = snap.sentence_vectors(source.passage_id)
         prior = c.passage_prior * (1 - rank / c.passages)
         spans = source.sentences or [(source.start, source.end)]
+        headings = headings_of(source)
         for j, ((s, e), order) in enumerate(zip(spans, sentence_places(source, spans), strict=True)):
             text = source.text[s - source.start : e - source.start]
             key = " ".join(text.lower().split())
@@ -359,7 +362,8 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
             found = set(stem_words(words(text)))
             overlap = sum(w for t, w in weights.items() if t in found) / total if total else 0.0
             first = (1 - c.meaning_weight) * overlap + prior
-            out.append(ScoredSentence(source, s, e, text, first_stage=first, order=order))
+            heading = "" if text.strip() not in headings else "headline" if same(text, source.title) else "section"
+            out.append(ScoredSentence(source, s, e, text, first_stage=first, order=order, heading=heading))
             vectors.append(stored[j] if stored is not None and j < len(stored) else None)
     if not out:
         return []
@@ -380,7 +384,7 @@ def sentence_places(source: Source, spans: Sequence[tuple[int, int]]) -> list[in
     apart) only when one runs on from the other in the same paragraph: nothing but spaces or one
     line break between them, and neither is a heading. A quote joined across a paragraph break or
     a heading would carry markup or a blank line into the middle of the quote."""
-    headings = {h.strip() for h in source.section.split(SECTION_SEPARATOR) if h.strip()}
+    headings = headings_of(source)
 
     def text(a: int, z: int) -> str:
         return source.text[a - source.start : z - source.start]
@@ -393,20 +397,41 @@ def sentence_places(source: Source, spans: Sequence[tuple[int, int]]) -> list[in
     return places[: len(spans)]
 
 
+def same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def headings_of(source: Source) -> set[str]:
+    """The headings above a passage (its section path: the article's H1 headline, then sections)."""
+    return {h.strip() for h in source.section.split(SECTION_SEPARATOR) if h.strip()}
+
+
 def quoted_runs(
     ranked: Sequence[T],
     settings: AnswerSettings,
     score: Callable[[T], float],
     place: Callable[[T], tuple[str, int]],
+    heading: Callable[[T], str] = lambda s: "",
 ) -> list[list[T]]:
     """What is quoted, from sentences ranked best first: the best and those within ``quote_margin``
     of it, up to ``max_quotes``; each takes in a neighbour of its passage that scores within
     ``context_margin`` of the best; neighbours are joined, so every quote is one run of sentences
     of one passage, in reading order. Runs come best first.
 
-    Generic over what a sentence is (``score`` and ``place``, its passage and position there) so
-    that tools/fit_answerer.py simulates exactly this on a stored reading."""
+    A heading is not a sentence of the text, so the margins are measured from the best sentence
+    that is: an article's headline had been the whole answer to "Which countries left ECOWAS?"
+    when the lede names them. A section heading is a label ("What the region should do next") and
+    is never quoted; the headline, when it scores best of all, is quoted beside that sentence: a
+    news headline often states the point.
+
+    Generic over what a sentence is (``score``; ``place``, its passage and position there;
+    ``heading``: "", "headline" or "section") so that tools/fit_answerer.py simulates exactly this
+    on a stored reading."""
     c = settings
+    text = [s for s in ranked if not heading(s)]
+    if text and len(text) < len(ranked):
+        runs = quoted_runs(text, settings, score, place)
+        return [[ranked[0]], *runs] if heading(ranked[0]) == "headline" else runs
     best = score(ranked[0])
     chosen = [s for s in ranked if score(s) >= best - c.quote_margin][: c.max_quotes]
     places = {place(s) for s in chosen}
