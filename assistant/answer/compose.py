@@ -83,8 +83,10 @@ def refusal(
     retrieval: Retrieval,
     reason: RefusalReason = RefusalReason.NOT_ANSWERED,
     best: float | None = None,
+    notice: str = "",
 ) -> Answer:
-    """The corpus does not answer: say so plainly, and show the closest passages as "not an answer"."""
+    """The corpus does not answer: say so plainly, and show the closest passages as "not an answer".
+    ``notice``: why, when there is more to say than ``reason`` ("No article mentions “mpox”.")."""
     closest = retrieval.sources[:3]
     lines = [reason.message]
     if closest:
@@ -99,6 +101,7 @@ def refusal(
         abstained=True,
         refusal_reason=reason,
         answerability=best,
+        notice=notice,
         sources=retrieval.sources,
         search_query=retrieval.query,
     )

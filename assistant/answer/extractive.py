@@ -198,17 +198,14 @@ class ExtractiveAnswerer:
                 answer.notice = f"Quoting the sentences that mention “{topic.text}”."
                 return answer
             if self.nowhere(topic):
-                answer = refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
-                answer.notice = f"No article mentions “{topic.text}”."
-                return answer
+                notice = f"No article mentions “{topic.text}”."
+                return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         quotes = self.choose(reading.sentences)
         kind = missing(question, [q.text for q in quotes])
         if kind is not None:
-            answer = refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
-            answer.notice = kind.missing
-            return answer
+            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=kind.missing)
         return compose(question, retrieval, quotes, p)
 
     def stream(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Iterator[Answer]:
@@ -362,7 +359,8 @@ def candidate_sentences(index, retrieval: Retrieval, settings: AnswerSettings) -
             found = set(stem_words(words(text)))
             overlap = sum(w for t, w in weights.items() if t in found) / total if total else 0.0
             first = (1 - c.meaning_weight) * overlap + prior
-            heading = "" if text.strip() not in headings else "headline" if same(text, source.title) else "section"
+            headline = " ".join(text.split()) == " ".join(source.title.split())
+            heading = "" if text.strip() not in headings else "headline" if headline else "section"
             out.append(ScoredSentence(source, s, e, text, first_stage=first, order=order, heading=heading))
             vectors.append(stored[j] if stored is not None and j < len(stored) else None)
     if not out:
@@ -395,10 +393,6 @@ def sentence_places(source: Source, spans: Sequence[tuple[int, int]]) -> list[in
         runs_on = not gap.strip() and gap.count("\n") < 2 and not {text(a, z).strip(), text(b, y).strip()} & headings
         places.append(places[-1] + (1 if runs_on else 2))
     return places[: len(spans)]
-
-
-def same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
 
 
 def headings_of(source: Source) -> set[str]:

@@ -42,16 +42,15 @@ _LEAD = (
     r"just|sorry|quick question|do you know|does it say|any idea|can you tell me|could you tell me|"
     r"tell me|remind me|i(?:'|’)?m wondering|i wonder|wondering)\W+)*"
 )
-_NOUNS_NAMED = (
+# What a "which …" question names: "which company", "which three unions", "which food delivery app".
+_NAMED = (
     r"compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|groups?|bod(?:y|ies)|banks?|institutes?|"
     r"universit(?:y|ies)|ministr(?:y|ies)|ministers?|officials?|countr(?:y|ies)|nations?|cit(?:y|ies)|"
     r"states?|part(?:y|ies)|newspapers?|outlets?|think[- ]tanks?|lenders?|insurers?|airlines?|ports?|"
     r"governments?|regions?|provinces?|towns?|people|persons?|politicians?|leaders?|president|"
-    r"prime minister|general|envoys?|ambassadors?|negotiators?|contractors?|suppliers?|manufacturers?"
-)
-_NAMED = (
-    _NOUNS_NAMED + r"|apps?|platforms?|unions?|donors?|members?|banks?|brands?|funds?|programmes?|programs?|"
-    r"laws?|acts?|treat(?:y|ies)|plans?|operations?|missions?|vessels?|ships?|companies'?"
+    r"prime minister|general|envoys?|ambassadors?|negotiators?|contractors?|suppliers?|manufacturers?|"
+    r"apps?|platforms?|unions?|donors?|members?|brands?|funds?|programmes?|programs?|laws?|acts?|"
+    r"treat(?:y|ies)|plans?|operations?|missions?|vessels?|ships?"
 )
 _MEASURE = (
     r"share|percentage|percent|proportion|fraction|number|amount|sum|figure|price|rate|cost|fine|total|"
