@@ -18,14 +18,18 @@ a new process starts from that file when it is current: answering then never ope
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from footnote.text import stem_words
@@ -98,6 +102,31 @@ class Snapshot:
         """Vocabulary id of each term, None when no passage uses it."""
         ids = [self.vocab.get(t) for t in terms]
         return [i if i is not None and i < len(self.df) and self.df[i] > 0 else None for i in ids]
+
+    @cached_property
+    def terms(self) -> list[str]:
+        """The terms some passage uses, sorted (built on first use; a snapshot never changes)."""
+        return sorted(t for t, i in self.vocab.items() if i < len(self.df) and self.df[i] > 0)
+
+    def knows(self, term: str) -> bool:
+        """Whether some passage uses the (stemmed) term or one it may be a typing or word-form
+        variant of: sharing all but its last three letters, its first four at least ("Nigerian" and
+        "Nigeria", "Ukrainian" and "Ukraine", "Iran" and "Iranian"), or a slip of typing away, with
+        the same first letter: one edit (a transposition is one) in a word of five to seven letters
+        ("Gaurd", "Emmrich"), two from eight ("Karistadt", "Hugeunot"). Short words are too often
+        an edit apart from another ("Kremlin" and "remain", "China" and "chain")."""
+        if self.term_ids([term])[0] is not None:
+            return True
+        prefix = term[: max(4, len(term) - 3)]
+        i = bisect.bisect_left(self.terms, prefix)
+        if i < len(self.terms) and self.terms[i].startswith(prefix):
+            return True
+        edits = 2 if len(term) >= 8 else 1 if len(term) >= 5 else 0
+        if not edits:
+            return False
+        start = bisect.bisect_left(self.terms, term[0])  # a slip is rarely in the first letter
+        same_start = self.terms[start : bisect.bisect_left(self.terms, chr(ord(term[0]) + 1))]
+        return process.extractOne(term, same_start, scorer=OSA.distance, score_cutoff=edits) is not None
 
     def bm25(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for these (stemmed) terms."""
@@ -240,6 +269,10 @@ class SearchIndex:
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.stems(text)))
+
+    def knows(self, word: str) -> bool:
+        """Whether some passage uses the word or a typing or word-form variant of it (``Snapshot.knows``)."""
+        return all(self._snapshot.knows(s) for s in self.stems(word))  # a stop word is no name to look for
 
     def term_stats(self, text: str) -> TermStats:
         snap = self._snapshot

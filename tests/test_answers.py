@@ -111,6 +111,41 @@ def test_a_detail_the_article_leaves_out_is_refused_naming_what_is_missing(polic
 
 
 @pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Why did Peru's central bank keep its benchmark rate at 5.25%?", "Peru"),
+        ("How many Kenyan workers died of heatstroke in Odisha in 2025?", "Kenyan"),
+        ("What did the Danish energy ministry change after the zero-bid offshore wind round?", "Danish"),
+    ],
+)
+def test_a_question_naming_what_no_article_mentions_is_refused_saying_so(policy_dev_assistant, question, name):
+    """The article answers the same question of Indonesia, Odisha's workers, Germany: the model
+    reads it as answered. No article in the corpus uses the name, so no quote can be about it
+    (assistant/answer/mentions.py)."""
+    answer = policy_dev_assistant.ask(question)
+    assert answer.abstained and answer.refusal_reason == RefusalReason.NOT_ANSWERED, answer.text
+    assert answer.notice == f"No article mentions “{name}”."
+    assert answer.sources and not answer.citations and "Closest passages (not an answer)" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # a typing slip
+        ("Why did Bank Indonesa leave its benchmark rate unchanged?", "Bank Indonesia left its benchmark rate"),
+        # another form of a name the article uses ("Niger")
+        ("Why are Nigerien containers detoured through Burkina Faso?", "Niger-bound containers now travel"),
+        # the author, named only in the front matter
+        ("What does Maya Santoso report about Bank Indonesia's rate?", "Bank Indonesia left its benchmark rate"),
+    ],
+)
+def test_a_name_the_corpus_knows_in_another_form_is_not_refused(policy_dev_assistant, question, evidence):
+    answer = policy_dev_assistant.ask(question)
+    assert "No article mentions" not in answer.notice, answer.text
+    assert any(evidence in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
     ("question", "evidence"),
     [
         ("How many suspected heatstroke deaths did Odisha record in 2025?", "71 suspected heatstroke deaths"),

@@ -4,7 +4,7 @@ about the modules names none. No model is loaded."""
 
 import pytest
 
-from assistant.answer.kinds import Kind, asked, holds, missing
+from assistant.answer.kinds import Kind, asked, holds, missing, names_in
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,10 @@ from assistant.answer.kinds import Kind, asked, holds, missing
         ("which three companies hold exploration licences", Kind.NAME),
         ("What's the name of the drivers' union?", Kind.NAME),
         ("and who are the chosen partners he mentioned?", Kind.NAME),
+        # picking out particular ones: "which" with a number, or with a name
+        ("Which three licence holders warned about the costs?", Kind.NAME),
+        ("which 11 countries abstained in the vote", Kind.NAME),
+        ("Which Tokyo brokerage made the estimate?", Kind.NAME),
     ],
 )
 def test_a_question_that_begins_by_asking_for_a_detail_asks_for_its_kind(question, kind):
@@ -44,6 +48,8 @@ def test_a_question_that_begins_by_asking_for_a_detail_asks_for_its_kind(questio
         "What happens when the canal runs short of water?",
         "Does the article say anything about drones?",
         "Was the vote unanimous?",
+        # a plain "which …" is as often answered by a description: "the most isolated areas"
+        "Which areas were least vulnerable to the disease?",
     ],
 )
 def test_other_questions_ask_for_no_kind(question):
@@ -70,6 +76,9 @@ def test_a_name_is_a_capitalised_word_that_is_not_a_function_word_or_in_the_ques
     assert not holds(Kind.NAME, "In a poll of 2,000 adults carried out in September, 71% supported it.", question)
     assert not holds(Kind.NAME, "The poll was carried out in September.", question)
     assert holds(Kind.NAME, "The poll, by Forsa for the ministry, found 71% in favour.", question)
+    # not a month, not another form of the question's own names
+    assert not holds(Kind.NAME, "Korea’s and Korean officials met in September.", "Who in Korea met?")
+    assert names_in("Officials in Seoul-Moscow talks met in March.", "Who met?") == ["Officials", "Seoul", "Moscow"]
 
 
 def test_missing_names_the_kind_only_when_no_quote_holds_one():

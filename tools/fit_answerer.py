@@ -71,6 +71,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                 "evidence": q["evidence"],
                 "features": reading.features,
                 "nowhere": bool(topic and not about and answerer.nowhere(topic)),  # no article mentions it
+                "unmentioned": bool(answerer.unmentioned(q["question"])),  # it names what no article does
                 "passages": [[p.passage_id, p.article_id, p.start, p.end, p.score] for p in retrieval.sources],
                 "candidates": [
                     {
@@ -127,7 +128,12 @@ def chosen_for(r: dict, s: AnswerSettings, answerability: Answerability) -> list
     about = [c for c in ranked if c.get("about")]  # a question about a topic (assistant/topics.py)
     if about:
         ranked = about
-    elif r.get("nowhere") or not ranked or answerability.probability(features) < s.min_answerability:
+    elif (
+        r.get("nowhere")
+        or r.get("unmentioned")
+        or not ranked
+        or answerability.probability(features) < s.min_answerability
+    ):
         return None
     runs = quoted_runs(
         ranked, s, lambda c: c["score"], lambda c: (c["passage"], c["order"]), lambda c: c.get("heading", False)

@@ -40,6 +40,7 @@ import numpy as np
 
 from assistant.answer.compose import compose, refusal
 from assistant.answer.kinds import missing
+from assistant.answer.mentions import unmentioned
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -200,6 +201,10 @@ class ExtractiveAnswerer:
             if self.nowhere(topic):
                 notice = f"No article mentions “{topic.text}”."
                 return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
+        absent = self.unmentioned(question)
+        if absent:
+            notice = f"No article mentions “{absent[0]}”."
+            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         quotes = self.choose(reading.sentences)
@@ -228,6 +233,11 @@ class ExtractiveAnswerer:
             return bool(stats.terms) and not any(stats.known)
 
         return all(unknown(item) or any(unknown(name) for name in names(item)) for item in topic.items)
+
+    def unmentioned(self, question: str) -> list[str]:
+        """The names in the question that no article mentions (assistant/answer/mentions.py)."""
+        search = self.index.search_index
+        return unmentioned(question, search.knows, search.snapshot().article_meta)
 
     def answerable(self, question: str, retrieval: Retrieval) -> float:
         """P(the passages answer the question); 0 when there is nothing to read."""

@@ -115,14 +115,30 @@ _NOT_NAMES = _listed(
     "a an the this that these those it its in on at of for to by with from as and but or so if when while "
     "after before since until he she they we i you his her their our there here what who which why how "
     "yet also however although though because still even only some many most more all both each every "
-    "one no not"
+    "one no not "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+# "Which two carriers…", "which 11 countries…", "Which Tokyo brokerage…": picking out particular
+# ones, by name. A plain "which areas…" is as often answered by a description ("the most isolated
+# areas"), so it asks for no kind.
+_WHICH_NAMED = re.compile(
+    _LEAD + r"(?:(?:in|on|at|from|to|by|for|with|of|under) )?which (?:(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|\d+)\b|(?-i:[A-Z]))",
+    re.I,
 )
 
 
 def asked(question: str) -> set[Kind]:
     """The kinds of answer the question begins by asking for (empty for most questions)."""
     question = _RUN_ON.sub(r"\1's", question)  # "whats the fine", "whos the minister"
-    return {kind for kind, pattern in ASKS.items() if pattern.search(question)}
+    kinds = {kind for kind, pattern in ASKS.items() if pattern.search(question)}
+    if not kinds and _WHICH_NAMED.search(question):
+        kinds.add(Kind.NAME)
+    return kinds
 
 
 def holds(kind: Kind, text: str, question: str) -> bool:
@@ -135,12 +151,29 @@ def holds(kind: Kind, text: str, question: str) -> bool:
         return any(_DIGITS.search(t) or t in _NUMBER_WORDS for t in tokens)
     if kind is Kind.DATE:
         return any(_DIGITS.search(t) or t in _DATE_WORDS for t in tokens)
+    return bool(names_in(text, question))
+
+
+def names_in(text: str, question: str) -> list[str]:
+    """The capitalised words of ``text`` that may name what the question asks for: not a function
+    word, a month or a weekday, and not one of the question's own words or a form of one ("Korea’s",
+    "Korean" for "Korea"). A sentence's first word counts: "Italcantieri won the contract" names
+    the company, and a common word there ("Analysts at a Tokyo brokerage…") passes the check."""
+    given = set(_TOKEN.findall(question.lower()))
     known = set(stem_words(list(given)))
-    for match in _CAPITALISED.findall(text):
-        word = match.strip("'’.-").lower()
-        if word and word not in _NOT_NAMES and word not in given and stem_words([word])[0] not in known:
-            return True
-    return False
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        for part in re.split(r"[-–]", _POSSESSIVE.sub("", match.group().strip("'’.-"))):
+            word = part.strip(".").lower()
+            if (
+                word
+                and word not in _NOT_NAMES
+                and word not in given
+                and stem_words([word])[0] not in known
+                and not any(len(g) >= 4 and word.startswith(g) for g in given)
+            ):
+                found.append(part)
+    return found
 
 
 def missing(question: str, texts: list[str]) -> Kind | None:

@@ -1,0 +1,37 @@
+"""Which words of a question are names to look for in the corpus (assistant/answer/mentions.py)."""
+
+import pytest
+
+from assistant.answer.mentions import names
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Why did Brazil stop sharing H5N1 samples with the WHO in 2007?", ["Brazil"]),
+        ("How did the Moscow-Pyongyang pact change Korea’s plans?", ["Moscow", "Pyongyang", "Korea"]),
+        ("What did Biden say? And Jean De Rely’s work?", ["Biden", "Jean", "De", "Rely"]),
+        ("And Brazil?", ["Brazil"]),
+        # a name after a title: articles call people by office alone, transcripts never name the speaker
+        ("What did Prime Minister Fumio Kishida tell President Lula about Brazil?", ["Prime", "President", "Brazil"]),
+    ],
+)
+def test_capitalised_words_are_names(question, expected):
+    assert names(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Brazilian exports: what happened?",  # the question's first word: capitalised because it is first
+        "What did the BoJ, the U.K. and the ROK decide?",  # abbreviations: articles often spell them out
+        "What does UserDatagram guarantee?",  # capitals inside: a typing of something else
+        "When in March did the Americans and the British agree?",  # months; "U.S." and "U.K." in articles
+        "what did brazil do?",  # typed in lower case: no name to go by
+        "What Is It?",  # function words in title case
+    ],
+)
+def test_what_is_not_a_name_to_look_for(question):
+    assert names(question) == []
