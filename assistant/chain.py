@@ -83,7 +83,9 @@ class Assistant:
         if settings.llm_backend != "none":
             from assistant.answer.llm import LLMAnswerer  # LangChain's chat models load only when used
 
-            self.llm = LLMAnswerer(settings, fallback=self.reader, embed=index.embedder.embed)
+            self.llm = LLMAnswerer(
+                settings, fallback=self.reader, embed=index.embedder.embed, unmentioned=self.reader.unmentioned
+            )
         self.answerer: Answerer = self.llm or self.reader
         self.comparer = Comparer(self.retriever, self.reader)
         self._authors: tuple[object, list[str]] = (None, [])  # (snapshot, its authors' names)

@@ -12,18 +12,30 @@ from assistant.evaluate import answer_questions, read_corpus
 from assistant.metrics import gold_spans, reciprocal_rank, score_run
 from assistant.retriever import Filters
 from footnote.types import RefusalReason
-from tests.conftest import LAMI_KIM, NEWS, POLICY, POLICY_DEV, REPO, SEEDS, load_questions, question_sets
+from tests.conftest import (
+    LAMI_KIM,
+    NEWS,
+    NEWS_S16,
+    POLICY,
+    POLICY_DEV,
+    POLICY_S16,
+    REPO,
+    SEEDS,
+    load_questions,
+    question_sets,
+)
 from tools.train_answer_model import SEED_HELD_OUT
 
 QUESTION_SETS = list(question_sets().values())
 # Floors a little under what the shipped model measured on the held-out blind sets, pooled (one set
 # is 24 answerable and 16 unanswerable questions, where one question moves a metric by 0.04-0.06):
 # 0.855 / 0.903 / 0.250 over the seven held-out sets with the answer-kind check (session 15;
-# 0.855 / 0.850 / 0.152 without it). Issue 13's targets (0.9 / 0.9 / 0.9) are not met: the model
-# ranks sentences well but tells near-miss questions from answerable ones only weakly.
+# 0.855 / 0.850 / 0.152 without it), 0.855 / 0.919 / 0.304 with the mention check (session 16).
+# Issue 13's targets (0.9 / 0.9 / 0.9) are not met: the model ranks sentences well but tells
+# near-miss questions from answerable ones only weakly.
 ANSWER_HIT_FLOOR = 0.8
-ABSTAIN_PRECISION_FLOOR = 0.8
-ABSTAIN_RECALL_FLOOR = 0.2
+ABSTAIN_PRECISION_FLOOR = 0.85
+ABSTAIN_RECALL_FLOOR = 0.27
 BLIND_SETS = [path for name, path in question_sets().items() if name in SEED_HELD_OUT]
 
 
@@ -67,25 +79,32 @@ def test_answers_on_the_held_out_blind_sets_stay_at_the_measured_level(seeds_ass
 
 
 @pytest.mark.parametrize(
-    ("folder", "assistant", "floors"),
+    ("folder", "floors"),
     [
         # Measured when the set was added (session 14), after the model and its settings were fixed:
-        # 0.861 / 0.600 / 0.125 and MRR 0.931; with the answer-kind check 0.861 / 0.667 / 0.167.
-        (POLICY, "policy_assistant", (0.8, 0.5, 0.12, 0.85)),
+        # 0.861 / 0.600 / 0.125 and MRR 0.931; with the answer-kind check 0.861 / 0.667 / 0.167;
+        # with the mention check (session 16, which read its answers) 0.861 / 0.800 / 0.333.
+        (POLICY, (0.8, 0.7, 0.25, 0.85)),
         # The answer-kind check and the heading rule were designed on it: 0.667 / 0.583 / 0.292
-        # before, 0.694 / 0.722 / 0.542 and MRR 0.907 with both (make bench, session 15).
-        (POLICY_DEV, "policy_dev_assistant", (0.6, 0.65, 0.5, 0.75)),
-        # Held out (session 15): 0.694 / 0.818 / 0.375 before, 0.722 / 0.867 / 0.542 and MRR 0.839 with both.
-        (NEWS, "news_assistant", (0.63, 0.75, 0.45, 0.7)),
+        # before, 0.694 / 0.722 / 0.542 and MRR 0.907 with both (make bench, session 15);
+        # 0.694 / 0.773 / 0.708 with session 16's checks.
+        (POLICY_DEV, (0.6, 0.7, 0.62, 0.75)),
+        # Held out in session 15: 0.694 / 0.818 / 0.375 before, 0.722 / 0.867 / 0.542 and MRR 0.839
+        # with its checks; 0.722 / 0.905 / 0.792 with session 16's (designed reading its answers).
+        (NEWS, (0.63, 0.8, 0.7, 0.7)),
+        # Held out of session 16's design (make bench): 0.722 / 0.857 / 0.250, MRR 0.844.
+        (POLICY_S16, (0.65, 0.7, 0.16, 0.75)),
+        # Held out of session 16's design (make bench): 0.750 / 0.800 / 0.500, MRR 0.938.
+        (NEWS_S16, (0.68, 0.7, 0.41, 0.85)),
     ],
     ids=lambda x: x.name if hasattr(x, "name") else None,
 )
-def test_on_articles_it_was_not_built_on_answers_stay_at_the_measured_level(request, folder, assistant, floors):
+def test_on_articles_it_was_not_built_on_answers_stay_at_the_measured_level(assistant_over, folder, floors):
     """Five articles and 60 questions each, written blind by helpers who never saw Footnote (each
     set's README). The floors (answer_hit, abstain precision, abstain recall, MRR) sit one or two
     questions under what was measured; every quote must be exact."""
     questions = folder / "questions.jsonl"
-    records = answered(request.getfixturevalue(assistant), questions)
+    records = answered(assistant_over(folder), questions)
     metrics = score_run(read_corpus(folder / "corpus"), load_questions(questions), records)
     hit, precision, recall, mrr = floors
     assert metrics["quote_exact"] == 1.0, metrics
@@ -159,16 +178,20 @@ def test_a_detail_the_article_gives_is_quoted(policy_dev_assistant, question, ev
     assert any(evidence in c.quote for c in answer.citations), answer.text
 
 
-def test_questions_about_a_topic_are_answered_from_its_mentions_or_refused(seeds_assistant, policy_assistant):
+def test_questions_about_a_topic_are_answered_from_its_mentions_or_refused(seeds_assistant, assistant_over):
     """tests/data/topics-s14: 118 topic questions written blind (70 answerable, 48 about a topic no
     article mentions). Measured when added (session 14), pooled: answer_hit 0.771, abstain precision
-    0.778, recall 0.438; the model alone gave 0.714 / 0.571 / 0.250 (docs/answering.md)."""
+    0.778, recall 0.438; the model alone gave 0.714 / 0.571 / 0.250 (docs/answering.md). With the
+    mention check (session 16) 0.757 / 0.794 / 0.563: six more right refusals ("Kursk", "the Sami",
+    "Germany", "China", "the Indus Waters Treaty" twice), one answer lost ("trilateral coordination
+    between Washington, Tokyo and Seoul": no article says "Tokyo")."""
     topics = REPO / "tests" / "data" / "topics-s14"
     asked, records, corpus = [], [], {}
+    policy = assistant_over(POLICY)
     for name, assistant, folder in [
-        ("policy-dev", policy_assistant, POLICY / "corpus"),
-        ("policy-heldout", policy_assistant, POLICY / "corpus"),
-        ("policy-heldout2", policy_assistant, POLICY / "corpus"),
+        ("policy-dev", policy, POLICY / "corpus"),
+        ("policy-heldout", policy, POLICY / "corpus"),
+        ("policy-heldout2", policy, POLICY / "corpus"),
         ("seeds-heldout", seeds_assistant, SEEDS),
         ("seeds-heldout2", seeds_assistant, SEEDS),
     ]:
@@ -179,11 +202,16 @@ def test_questions_about_a_topic_are_answered_from_its_mentions_or_refused(seeds
     metrics = score_run(corpus, asked, records)
     assert metrics["quote_exact"] == 1.0, metrics
     assert metrics["answer_hit"] >= 0.72, metrics
-    assert metrics["abstain_precision"] >= 0.65 and metrics["abstain_recall"] >= 0.35, metrics
+    assert metrics["abstain_precision"] >= 0.72 and metrics["abstain_recall"] >= 0.5, metrics
 
 
-@pytest.mark.parametrize("questions", QUESTION_SETS, ids=lambda p: p.name)
+@pytest.mark.parametrize("questions", BLIND_SETS, ids=lambda p: p.name)
 def test_every_quote_is_verbatim_at_its_span_over_the_project_corpus(corpus_assistant, questions):
+    """The same two articles as Markdown with front matter, as a user keeps them: every quote's span
+    counts the front matter. Every seed set is answered whole over the plain-text copies above (the
+    re-ranking test below needs their gold spans), the held-out ones here too, and the sets on other
+    articles (Markdown) whole in their own tests: each set checked whole once, the Markdown path on
+    the seeds by seven sets (answering all 22 twice took six minutes of the suite)."""
     assert_quotes_exact(answered(corpus_assistant, questions), read_corpus(corpus_assistant.settings.corpus_dir))
 
 

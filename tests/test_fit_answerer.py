@@ -18,7 +18,8 @@ from tools.fit_answerer import chosen_for, read_set, shown_passages, view
 def questions() -> list[dict]:
     """Answerable and unanswerable questions and follow-ups, on the seeds; two questions about a
     topic (assistant/topics.py), which the model alone would refuse; two asking for a detail the
-    article leaves out (assistant/answer/kinds.py), which the model alone would answer."""
+    article leaves out (assistant/answer/kinds.py) and one naming a country neither article
+    mentions (assistant/answer/mentions.py), which the model alone would answer."""
     topics = [
         {"id": "drones", "question": "What does the article say about drones?", "answerable": True, "evidence": []},
         {"id": "poll", "question": "Tell me about the poll.", "answerable": True, "evidence": []},
@@ -29,6 +30,8 @@ def questions() -> list[dict]:
             "question": "Which polling firm ran the survey that found only 13 percent support for arming Ukraine?",
         },
         {"id": "shells", "question": "How many 155-mm shells has South Korea sent to Ukraine via the United States?"},
+        # a name neither article uses (assistant/answer/mentions.py)
+        {"id": "germany", "question": "How much military aid has Germany provided to Ukraine?"},
     ]
     details = [q | {"answerable": False, "evidence": []} for q in details]
     return load_questions(question_sets()["seeds-blind-s6"])[:16] + topics + details
@@ -45,9 +48,11 @@ def test_reading_leaves_the_assistant_as_it_was(seeds_assistant, questions):
     assert seeds_assistant.reader.settings == before
 
 
-@pytest.mark.parametrize("prior", [0.0, 2.0])
-@pytest.mark.parametrize("threshold", [None, 0.6])
-@pytest.mark.parametrize("context", [0.0, 4.0])
+# Every pair of the three settings' values, in four runs rather than eight: what the sweep gets
+# wrong shows with one setting's value, or with two together.
+@pytest.mark.parametrize(
+    ("prior", "threshold", "context"), [(0.0, None, 0.0), (0.0, 0.6, 4.0), (2.0, None, 4.0), (2.0, 0.6, 0.0)]
+)
 def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
     seeds_assistant, questions, reading, prior, threshold, context
 ):
@@ -73,9 +78,10 @@ def test_the_sweep_quotes_and_refuses_as_the_answerer_does(
             assert quoted == sorted(normalise(c["text"]) for c in simulated), q["question"]
     assert refused < len(questions)
     assert sum(any(c["about"] for c in r["candidates"]) for r in reading) == 2  # topics were compared too
-    details = [r for r in reading if r["id"] in {"pollster", "shells"}]
+    details = [r for r in reading if r["id"] in {"pollster", "shells", "germany"}]
     unchecked = replace(settings, min_answerability=0.0)
-    assert all(chosen_for(r, unchecked, reader.answerability) is None for r in details)  # refused by kind
+    assert all(chosen_for(r, unchecked, reader.answerability) is None for r in details)  # refused by kind or name
+    assert [r["id"] for r in reading if r["unmentioned"]] == ["germany"]
     if threshold is not None:
         assert refused > 0  # both branches were compared
     if context and threshold is None:

@@ -76,8 +76,12 @@ def make_answerer(world, server: StubServer, **llm) -> LLMAnswerer:
         "llm_model": "stub-model",
         "llm_timeout": 60.0,
     } | llm
+    reader = ExtractiveAnswerer(index)
     return LLMAnswerer(
-        settings.model_copy(update=options), fallback=ExtractiveAnswerer(index), embed=index.embedder.embed
+        settings.model_copy(update=options),
+        fallback=reader,
+        embed=index.embedder.embed,
+        unmentioned=reader.unmentioned,
     )
 
 
@@ -315,6 +319,22 @@ def test_the_refusal_phrase_gives_the_extractive_refusal(world, server):
         assert answer.abstained and not answer.citations
         assert answer.text.startswith(REFUSAL)
         assert "Closest passages (not an answer):" in answer.text
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_a_question_naming_what_no_article_mentions_is_refused_without_asking_the_model(world, server, streaming):
+    """The passages about Russia's payments read like an answer, to the model as to the verifier:
+    only the country is swapped. No article mentions Brazil, so the model is not asked
+    (assistant/answer/mentions.py)."""
+    question = "How much is Brazil expected to pay North Korea per soldier?"
+    retrieval = retrieve(world, question)
+    server.script(Reply(f"Brazil is expected to pay {PAY_FACT} [1]."))
+    answerer = make_answerer(world, server)
+    answer = list(answerer.stream(question, retrieval))[-1] if streaming else answerer.answer(question, retrieval)
+    assert answer.abstained and not answer.citations
+    assert answer.notice == "No article mentions “Brazil”."
+    assert "Closest passages (not an answer):" in answer.text
+    assert server.requests == []
 
 
 # ----------------------------------------------------------------------------- failures fall back

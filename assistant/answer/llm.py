@@ -175,9 +175,14 @@ class LLMAnswerer:
         model: Runnable | None = None,
         stream_model: Runnable | None = None,
         thresholds: Thresholds | None = None,
+        unmentioned: Callable[[str], list[str]] | None = None,
     ):
         self.settings = settings
         self.fallback = fallback  # answers when the model cannot (the extractive answerer)
+        # The names in a question that no article mentions (assistant/answer/mentions.py): such a
+        # question is refused before the model is asked, since passages about a swapped name read
+        # as an answer to the model and to the verifier alike.
+        self.unmentioned = unmentioned
         self.embed = embed  # the index's embedder: the verifier compares meanings with it
         self.passages = passages
         self.thresholds = thresholds or Thresholds()
@@ -221,6 +226,11 @@ class LLMAnswerer:
             return
         if not sources:  # nothing to write from: the extractive answerer explains that
             yield self.fallback.answer(question, retrieval)
+            return
+        absent = self.unmentioned(question) if self.unmentioned else []
+        if absent:
+            notice = f"No article mentions “{absent[0]}”."
+            yield refusal(question, retrieval, RefusalReason.NOT_ANSWERED, notice=notice)
             return
         inputs = self.inputs(question, sources, history)
         verifier: Verifier | None = None
