@@ -156,6 +156,8 @@ def test_a_question_naming_what_no_article_mentions_is_refused_saying_so(policy_
         ("Why are Nigerien containers detoured through Burkina Faso?", "Niger-bound containers now travel"),
         # the author, named only in the front matter
         ("What does Maya Santoso report about Bank Indonesia's rate?", "Bank Indonesia left its benchmark rate"),
+        # the country, in an article that says only "French"
+        ("Whose surveillance assets in coastal states did he say were not shared, France's?", "French and American"),
     ],
 )
 def test_a_name_the_corpus_knows_in_another_form_is_not_refused(policy_dev_assistant, question, evidence):

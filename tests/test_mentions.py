@@ -16,6 +16,10 @@ pytestmark = pytest.mark.unit
         ("And Brazil?", ["Brazil"]),
         # a name after a title: articles call people by office alone, transcripts never name the speaker
         ("What did Prime Minister Fumio Kishida tell President Lula about Brazil?", ["Prime", "President", "Brazil"]),
+        # honorifics are dropped as often as kept: neither they nor the name after them
+        ("What did Dr Tedros and Mr. Biden say about 'Brazil'?", ["Brazil"]),
+        # any alphabet's letters
+        ("What did Erdoğan say about Ørsted?", ["Erdoğan", "Ørsted"]),
     ],
 )
 def test_capitalised_words_are_names(question, expected):
@@ -30,6 +34,7 @@ def test_capitalised_words_are_names(question, expected):
         "What does UserDatagram guarantee?",  # capitals inside: a typing of something else
         "When in March did the Americans and the British agree?",  # months; "U.S." and "U.K." in articles
         "what did brazil do?",  # typed in lower case: no name to go by
+        "What did O'Brien say?",  # an apostrophe inside: left out
         "What Is It?",  # function words in title case
     ],
 )

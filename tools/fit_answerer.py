@@ -71,7 +71,7 @@ def read_set(assistant: Assistant, questions: list[dict], depth: int) -> list[di
                 "evidence": q["evidence"],
                 "features": reading.features,
                 "nowhere": bool(topic and not about and answerer.nowhere(topic)),  # no article mentions it
-                "unmentioned": bool(answerer.unmentioned(q["question"])),  # it names what no article does
+                "unmentioned": bool(answerer.unmentioned(assistant.wording(ask))),  # it names what no article does
                 "passages": [[p.passage_id, p.article_id, p.start, p.end, p.score] for p in retrieval.sources],
                 "candidates": [
                     {

@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant.answer.compose import compose, refusal
 from assistant.answer.kinds import missing
-from assistant.answer.mentions import unmentioned
+from assistant.answer.mentions import no_mention, unmentioned
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -199,12 +199,11 @@ class ExtractiveAnswerer:
                 answer.notice = f"Quoting the sentences that mention “{topic.text}”."
                 return answer
             if self.nowhere(topic):
-                notice = f"No article mentions “{topic.text}”."
+                notice = no_mention(topic.text)
                 return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
         absent = self.unmentioned(question)
         if absent:
-            notice = f"No article mentions “{absent[0]}”."
-            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
+            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=no_mention(absent[0]))
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         quotes = self.choose(reading.sentences)

@@ -119,17 +119,13 @@ _NOT_NAMES = _listed(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday"
 )
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_POSSESSIVE = re.compile(r"['’]s$")  # after the strip of trailing apostrophes and dots
 
 
-# "Which two carriers…", "which 11 countries…", "Which Tokyo brokerage…": picking out particular
-# ones, by name. A plain "which areas…" is as often answered by a description ("the most isolated
-# areas"), so it asks for no kind.
-_WHICH_NAMED = re.compile(
-    _LEAD + r"(?:(?:in|on|at|from|to|by|for|with|of|under) )?which (?:(?:two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|\d+)\b|(?-i:[A-Z]))",
-    re.I,
-)
+# "Which Tokyo brokerage…", "Which Lloyd's syndicate…": a kind of thing named by a name picks out
+# one by its name. A plain "which areas…" is as often answered by a description ("the most isolated
+# areas"), and so is "which two factors…" ("inflation and rising wages"), so they ask for no kind.
+_WHICH_NAMED = re.compile(_LEAD + r"(?:(?:in|on|at|from|to|by|for|with|of|under) )?which (?-i:[A-Z])", re.I)
 
 
 def asked(question: str) -> set[Kind]:
@@ -156,24 +152,34 @@ def holds(kind: Kind, text: str, question: str) -> bool:
 
 def names_in(text: str, question: str) -> list[str]:
     """The capitalised words of ``text`` that may name what the question asks for: not a function
-    word, a month or a weekday, and not one of the question's own words or a form of one ("Korea’s",
-    "Korean" for "Korea"). A sentence's first word counts: "Italcantieri won the contract" names
-    the company, and a common word there ("Analysts at a Tokyo brokerage…") passes the check."""
+    word, a month or a weekday, and not one of the question's own words or a form of one of its
+    names ("Korea’s", "Korean", "Korea-Russia" for "Korea"). A sentence's first word counts:
+    "Italcantieri won the contract" names the company, and a common word there ("Analysts at a
+    Tokyo brokerage…") passes the check."""
     given = set(_TOKEN.findall(question.lower()))
     known = set(stem_words(list(given)))
+    named = {m.group().strip("'’.-").lower() for m in _CAPITALISED.finditer(question)}
     found = []
     for match in _CAPITALISED.finditer(text):
-        for part in re.split(r"[-–]", _POSSESSIVE.sub("", match.group().strip("'’.-"))):
+        for part in _POSSESSIVE.sub("", match.group().strip("'’.-")).split("-"):
             word = part.strip(".").lower()
             if (
-                word
+                part[:1].isupper()  # "Korea-based": "based" is no name
                 and word not in _NOT_NAMES
                 and word not in given
                 and stem_words([word])[0] not in known
-                and not any(len(g) >= 4 and word.startswith(g) for g in given)
+                and not any(same_name(word, n) for n in named)
             ):
                 found.append(part)
     return found
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two lower-cased words are forms of one name: one extends the other by at most three
+    letters, the shorter having four at least ("korea" and "korean", "nigeria" and "nigerian"). Only
+    the question's capitalised words are compared: "WhatsApp" is not a form of "what"."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
 
 
 def missing(question: str, texts: list[str]) -> Kind | None:

@@ -12,10 +12,12 @@ is "No article mentions “Brazil”."
 A name is a capitalised word of the question that is not its first word or a function word.
 Abbreviations and words with capitals inside ("ROK", "U.K.", "BoJ", "McKinsey") are left out:
 articles often spell out what they stand for. A name counts as mentioned when some passage
-(title and section included) or some article's author or publisher uses it, a typing variant of
-it or another form of it ("Nigerian" and "Nigeria"; `ingest.search_index.Snapshot.knows`).
-"America", "American", "Britain" and "British" are never refused: articles as often say "U.S."
-and "U.K.", whose letters the index does not keep as words.
+(title and section included) uses it, a typing variant of it or another form of it ("Nigerian"
+and "Nigeria"; `ingest.search_index.Snapshot.knows`), or an article's author or publisher has it
+as a word. Demonyms English forms irregularly ("French" and "France", "Dutch" and "the
+Netherlands"): either counts for the other. "America", "American", "Britain", "British" and
+"English" are never refused (articles as often write "U.S." and "U.K.", whose letters the index
+does not keep as words), nor are honorifics ("Dr Tedros": articles often drop them).
 """
 
 from __future__ import annotations
@@ -26,37 +28,79 @@ from typing import Any
 
 from footnote.text import FUNCTION_WORDS, words
 
-# A capitalised word with no capital inside it, possibly possessive; hyphens separate words
-# ("Moscow-Pyongyang").
-_NAME = re.compile(r"(?<![\w.'’])([A-Z][a-zß-ÿ]+)(?:['’]s?)?(?![\w.]*[A-Z0-9])(?![\w'’])")
+# A word of two letters or more, of any alphabet, possibly possessive; hyphens separate words
+# ("Moscow-Pyongyang"), and a word with an apostrophe inside ("O'Brien") is left out. Whether it
+# is capitalised, with no capital inside, is tested on the word (`_capitalised`).
+_WORD = re.compile(r"(?<![\w.])(?<!\w['’])([^\W\d_]{2,})(?:['’]s?)?(?![\w'’])(?!\.\w)")
 _QUESTION_START = re.compile(r"^[\W_]*$")
 _SENTENCE_END = re.compile(r"[.!?:;][\"”’)]*\s*[\"“‘(]*$")
 _CREDITS = ("author", "publisher")
-_INITIALS = "america american americans britain british briton britons"
+_INITIALS = "america american americans britain british briton britons english"
+_HONORIFICS = "mr mrs ms mx dr prof sir dame lord"
 _CALENDAR = (
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday"
 )
-_NEVER_REFUSED = frozenset(f"{_INITIALS} {_CALENDAR}".split())
+_NEVER_REFUSED = frozenset(f"{_INITIALS} {_HONORIFICS} {_CALENDAR}".split())
 _OFFICES = (
     "president vice prime minister secretary chancellor premier governor senator mayor general admiral "
-    "colonel king queen prince princess pope dr mr mrs ms sir dame lord chairman chairwoman chair "
-    "ambassador envoy judge justice commissioner director chief ceo emir sheikh"
+    "colonel king queen prince princess pope chairman chairwoman chair ambassador envoy judge justice "
+    "commissioner director chief ceo emir sheikh"
 )
-_TITLES = frozenset(_OFFICES.split())
+_TITLES = frozenset(f"{_OFFICES} {_HONORIFICS}".split())
+# Demonyms that are not the country's name plus an ending (those are forms, `Snapshot.knows`).
+_IRREGULAR = {
+    "french": "france",
+    "spanish": "spain",
+    "irish": "ireland",
+    "dutch": "netherlands holland",
+    "swiss": "switzerland",
+    "welsh": "wales",
+    "scottish": "scotland",
+    "scots": "scotland",
+    "danish": "denmark",
+    "danes": "denmark",
+    "finnish": "finland",
+    "finns": "finland",
+    "filipino": "philippines",
+    "filipinos": "philippines",
+    "emirati": "emirates",
+    "emiratis": "emirates",
+    "ivorian": "ivoire",
+    "malagasy": "madagascar",
+    "azeri": "azerbaijan",
+    "kiwi": "zealand",
+}
+_FORMS: dict[str, set[str]] = {}
+for _demonym, _countries in _IRREGULAR.items():
+    for _country in _countries.split():
+        _FORMS.setdefault(_demonym, set()).add(_country)
+        _FORMS.setdefault(_country, set()).add(_demonym)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word[1:].islower()
+
+
+def no_mention(name: str) -> str:
+    """The notice of a refusal for a name, or a topic, that no article mentions."""
+    return f"No article mentions “{name}”."
 
 
 def names(question: str) -> list[str]:
     """The names in a question as typed: capitalised words, not the first word of a sentence,
     not function words or months, no abbreviations, and not a name that follows a title
-    ("President Biden", "Prime Minister Kishida"): articles often call people by their office
-    alone, and a speech's transcript never names its speaker."""
+    ("President Biden", "Prime Minister Kishida", "Dr Tedros"): articles often call people by their
+    office alone, and a speech's transcript never names its speaker."""
     found = []
     titled_until = -1  # where the last title, or a name run after one, ends
-    for match in _NAME.finditer(question):
-        before = question[: match.start()]
+    for match in _WORD.finditer(question):
         word = match.group(1)
-        if titled_until >= 0 and not question[titled_until : match.start()].strip():
+        if not _capitalised(word):
+            titled_until = -1
+            continue
+        before = question[: match.start()]
+        if titled_until >= 0 and not question[titled_until : match.start()].strip(" ."):
             titled_until = match.end()
             continue
         titled_until = match.end() if word.lower() in _TITLES else -1
@@ -73,7 +117,11 @@ def unmentioned(
     """The question's names that no article mentions: ``knows`` is the corpus's vocabulary test
     (`ingest.search_index.SearchIndex.knows`), ``front_matter`` each article's metadata, whose
     authors and publishers the passages need not name."""
-    absent = [name for name in names(question) if not knows(name)]
+    absent = [
+        name
+        for name in names(question)
+        if not knows(name) and not any(knows(form) for form in _FORMS.get(name.lower(), ()))
+    ]
     if absent:
         credited = {w for meta in front_matter.values() for key in _CREDITS for w in words(str(meta.get(key) or ""))}
         absent = [name for name in absent if name.lower() not in credited]
