@@ -150,28 +150,16 @@ def test_a_question_naming_what_no_article_mentions_is_refused_saying_so(policy_
 @pytest.mark.parametrize(
     ("question", "evidence"),
     [
-        # a typing slip
-        ("Why did Bank Indonesa leave its benchmark rate unchanged?", "Bank Indonesia left its benchmark rate"),
-        # another form of a name the article uses ("Niger")
-        ("Why are Nigerien containers detoured through Burkina Faso?", "Niger-bound containers now travel"),
-        # the author, named only in the front matter
-        ("What does Maya Santoso report about Bank Indonesia's rate?", "Bank Indonesia left its benchmark rate"),
-        # the country, in an article that says only "French"
-        ("Whose surveillance assets in coastal states did he say were not shared, France's?", "French and American"),
-    ],
-)
-def test_a_name_the_corpus_knows_in_another_form_is_not_refused(policy_dev_assistant, question, evidence):
-    answer = policy_dev_assistant.ask(question)
-    assert "No article mentions" not in answer.notice, answer.text
-    assert any(evidence in c.quote for c in answer.citations), answer.text
-
-
-@pytest.mark.parametrize(
-    ("question", "evidence"),
-    [
         ("How many suspected heatstroke deaths did Odisha record in 2025?", "71 suspected heatstroke deaths"),
         ("Who's the Cook Islands minister in charge of seabed minerals?", "Ruatapu Vainerere"),
         ("When exactly did the Sahel withdrawal from ECOWAS take effect?", "January 29, 2025"),
+        # names the corpus uses in another form are mentioned (assistant/answer/mentions.py): a typing
+        # slip, another form ("Niger"), the author named only in the front matter, and the country
+        # of an article that says only "French"
+        ("Why did Bank Indonesa leave its benchmark rate unchanged?", "Bank Indonesia left its benchmark rate"),
+        ("Why are Nigerien containers detoured through Burkina Faso?", "Niger-bound containers now travel"),
+        ("What does Maya Santoso report about Bank Indonesia's rate?", "Bank Indonesia left its benchmark rate"),
+        ("Whose surveillance assets in coastal states did he say were not shared, France's?", "French and American"),
     ],
 )
 def test_a_detail_the_article_gives_is_quoted(policy_dev_assistant, question, evidence):

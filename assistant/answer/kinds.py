@@ -111,13 +111,16 @@ _DATE_WORDS = _listed(
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"\w+")  # single digits too: "3.4%" is 3 and 4
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")
+# Months and weekdays: dates, not names (assistant/answer/mentions.py never refuses them either).
+CALENDAR = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
 _NOT_NAMES = _listed(
     "a an the this that these those it its in on at of for to by with from as and but or so if when while "
     "after before since until he she they we i you his her their our there here what who which why how "
     "yet also however although though because still even only some many most more all both each every "
-    "one no not "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday"
+    f"one no not {CALENDAR}"
 )
 _POSSESSIVE = re.compile(r"['’]s$")  # after the strip of trailing apostrophes and dots
 

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from assistant.answer.kinds import CALENDAR
 from footnote.text import FUNCTION_WORDS, words
 
 # A word of two letters or more, of any alphabet, possibly possessive; hyphens separate words
@@ -37,11 +38,7 @@ _SENTENCE_END = re.compile(r"[.!?:;][\"”’)]*\s*[\"“‘(]*$")
 _CREDITS = ("author", "publisher")
 _INITIALS = "america american americans britain british briton britons english"
 _HONORIFICS = "mr mrs ms mx dr prof sir dame lord"
-_CALENDAR = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday"
-)
-_NEVER_REFUSED = frozenset(f"{_INITIALS} {_HONORIFICS} {_CALENDAR}".split())
+_NEVER_REFUSED = frozenset(f"{_INITIALS} {_HONORIFICS} {CALENDAR}".split())
 _OFFICES = (
     "president vice prime minister secretary chancellor premier governor senator mayor general admiral "
     "colonel king queen prince princess pope chairman chairwoman chair ambassador envoy judge justice "
