@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -59,6 +60,24 @@ class _Entry(SavedEntry):
     rebuilt from its record."""
 
     stored: StoredPassage
+
+
+# Endings that make one form of a name from another (stems, as the index keeps them): demonyms and
+# adjectives ("-ian", "-ese", "-i", "-ish"), plurals, and the endings the stemmer leaves or cuts
+# ("Lebanon" and "Lebanese" share "leban"; "Israeli" is stemmed "isra", "Israel" "israel").
+_ENDINGS = "a e i n o s y an ans ian ians ean eans ese es is ish er ers ern ic ics ia ies al el en ey ien les"
+FORM_ENDINGS = frozenset(f"{_ENDINGS} land istan um on".split(" ")) | {""}
+
+
+def unaccented(text: str) -> str:
+    """``text`` without its diacritics ("é" → "e"): people type names without them."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def word_forms(a: str, b: str) -> bool:
+    """Whether two stems are forms of one word: four letters or more in common, then endings."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= 4 and a[shared:] in FORM_ENDINGS and b[shared:] in FORM_ENDINGS
 
 
 class Snapshot:
@@ -105,24 +124,29 @@ class Snapshot:
 
     @cached_property
     def terms(self) -> list[str]:
-        """The terms some passage uses, sorted (built on first use; a snapshot never changes)."""
-        return sorted(t for t, i in self.vocab.items() if i < len(self.df) and self.df[i] > 0)
+        """The terms some passage uses, without accents, sorted (built on first use; a snapshot never
+        changes): a question typed "Rene" or "Aviles" asks about the article's "René" and "Avilés"."""
+        return sorted({unaccented(t) for t, i in self.vocab.items() if i < len(self.df) and self.df[i] > 0})
 
     def knows(self, term: str) -> bool:
-        """Whether some passage uses the (stemmed) term or one it may be a typing or word-form
-        variant of: sharing all but its last three letters, its first four at least ("Nigerian" and
-        "Nigeria", "Ukrainian" and "Ukraine", "Iran" and "Iranian"; loose on purpose, so "Hormuz"
-        passes in a corpus that says "hormone": a name wrongly known costs a refusal, one wrongly
-        unknown an answer), or a slip of typing away, with the same first letter: one edit (a
-        transposition is one) in a word of five to seven letters ("Gaurd", "Emmrich"), two from
-        eight ("Karistadt", "Hugeunot"). Two edits in shorter words, or another first letter,
-        matched too much: "Kremlin" and "remain", "China" and "chang", "Biden" and "widen"."""
+        """Whether some passage uses the (stemmed) term or one it may be a word-form or typing
+        variant of. A form shares at least its first four letters with the term, and what each has
+        beyond what they share is an ending (``FORM_ENDINGS``): "Nigerian" and "Nigeria", "Ukrainian"
+        and "Ukraine", "Iran" and "Iranian", "Lebanese" and "Lebanon". A shared beginning alone
+        matched too much: "Indus" and "industry", "Portugal" and "port", "Reserve" and "research",
+        "Penang" and "penalty". A typing slip keeps the first letter: one edit (a transposition is
+        one) in a word of five to seven letters ("Gaurd", "Emmrich"), two from eight ("Karistadt",
+        "Hugeunot"). Two edits in shorter words, or another first letter, matched too much:
+        "Kremlin" and "remain", "China" and "chang", "Biden" and "widen"."""
         if self.term_ids([term])[0] is not None:
             return True
-        prefix = term[: max(4, len(term) - 3)]
-        i = bisect.bisect_left(self.terms, prefix)
-        if i < len(self.terms) and self.terms[i].startswith(prefix):
-            return True
+        term = unaccented(term)
+        if len(term) >= 4:
+            i = bisect.bisect_left(self.terms, term[:4])
+            while i < len(self.terms) and self.terms[i].startswith(term[:4]):
+                if word_forms(term, self.terms[i]):
+                    return True
+                i += 1
         edits = 2 if len(term) >= 8 else 1 if len(term) >= 5 else 0
         if not edits:
             return False

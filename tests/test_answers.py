@@ -135,6 +135,9 @@ def test_a_detail_the_article_leaves_out_is_refused_naming_what_is_missing(polic
         ("Why did Peru's central bank keep its benchmark rate at 5.25%?", "Peru"),
         ("How many Kenyan workers died of heatstroke in Odisha in 2025?", "Kenyan"),
         ("What did the Danish energy ministry change after the zero-bid offshore wind round?", "Danish"),
+        # the corpus has "ports" and "industry": a shared beginning is not another form of a name
+        ("Why did Portugal's ports stop Niger-bound containers?", "Portugal"),
+        ("How did the Indus commission respond to the heatstroke deaths?", "Indus"),
     ],
 )
 def test_a_question_naming_what_no_article_mentions_is_refused_saying_so(policy_dev_assistant, question, name):
@@ -377,6 +380,13 @@ def test_a_topic_no_article_mentions_is_refused_saying_so(corpus_assistant, ques
     assert answer.abstained and answer.refusal_reason == RefusalReason.NOT_ANSWERED, answer.text
     assert answer.notice == f"No article mentions “{topic}”."
     assert answer.sources and not answer.citations
+
+
+def test_a_topic_named_in_another_form_is_not_said_to_be_unmentioned(corpus_assistant):
+    """The articles say "Japan", never "Japanese": "No article mentions “Japanese views”" would be
+    false. The name is looked up as the mention check looks it up, forms included."""
+    answer = corpus_assistant.ask("What do the articles say about Japanese views?")
+    assert "No article mentions" not in answer.notice, answer.text
 
 
 def test_a_topic_whose_words_the_corpus_mostly_has_is_left_to_the_model(corpus_assistant):

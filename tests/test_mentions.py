@@ -3,6 +3,8 @@
 import pytest
 
 from assistant.answer.mentions import names
+from footnote.text import stem_words
+from ingest.search_index import unaccented, word_forms
 
 pytestmark = pytest.mark.unit
 
@@ -40,3 +42,40 @@ def test_capitalised_words_are_names(question, expected):
 )
 def test_what_is_not_a_name_to_look_for(question):
     assert names(question) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nigerian", "Nigeria"),
+        ("Ukrainian", "Ukraine"),
+        ("Iran", "Iranian"),
+        ("Lebanese", "Lebanon"),
+        ("Israeli", "Israel"),
+        ("Chinese", "China"),
+        ("Japanese", "Japan"),
+        ("Afghan", "Afghanistan"),
+        ("Houthi", "Houthis"),
+    ],
+)
+def test_forms_of_a_name_are_the_same_name(a, b):
+    assert word_forms(*stem_words([a.lower(), b.lower()]))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Indus", "industry"),
+        ("Portugal", "port"),
+        ("Reserve", "research"),
+        ("Penang", "penalty"),
+        ("Hormuz", "hormone"),
+        ("Mars", "margin"),
+    ],
+)
+def test_a_shared_beginning_is_not_a_form_of_a_name(a, b):
+    assert not word_forms(*stem_words([a.lower(), b.lower()]))
+
+
+def test_names_are_compared_without_accents():
+    assert unaccented("René Goulaine de Laudonnière, Alès, Keïta") == "Rene Goulaine de Laudonniere, Ales, Keita"

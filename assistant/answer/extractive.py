@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant.answer.compose import compose, refusal
 from assistant.answer.kinds import missing
-from assistant.answer.mentions import no_mention, unmentioned
+from assistant.answer.mentions import known, no_mention, unmentioned
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -221,17 +221,19 @@ class ExtractiveAnswerer:
         yield answer
 
     def nowhere(self, topic: Topic) -> bool:
-        """Whether no article can mention the topic: each of its items holds a name the corpus
-        never uses ("the Indus Waters Treaty", "The Baltic states") or only words it never uses
-        ("arsenic contamination", "mpox"). A common word the corpus lacks beside words it has is
-        left to the model: "deportations of rejected asylum seekers" is answered from an article
-        that says "returns"."""
+        """Whether no article can mention the topic: each of its items holds a name no article
+        mentions, in any form ("the Indus Waters Treaty", "The Baltic states"; a name is looked up as
+        the mention check does, so "Ukrainian drones" is not nowhere in an article about Ukraine's
+        drones), or only words the corpus never uses ("arsenic contamination", "mpox"). A common
+        word the corpus lacks beside words it has is left to the model: "deportations of rejected
+        asylum seekers" is answered from an article that says "returns"."""
+        search = self.index.search_index
 
         def unknown(text: str) -> bool:
-            stats = self.index.search_index.term_stats(text)
+            stats = search.term_stats(text)
             return bool(stats.terms) and not any(stats.known)
 
-        return all(unknown(item) or any(unknown(name) for name in names(item)) for item in topic.items)
+        return all(unknown(item) or any(not known(name, search.knows) for name in names(item)) for item in topic.items)
 
     def unmentioned(self, question: str) -> list[str]:
         """The names in the question that no article mentions (assistant/answer/mentions.py)."""

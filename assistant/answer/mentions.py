@@ -108,17 +108,19 @@ def names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def known(name: str, knows: Callable[[str], bool]) -> bool:
+    """Whether some passage uses the name, a variant of it (``knows``), or its other form as a
+    demonym or country ("French" and "France")."""
+    return knows(name) or any(knows(form) for form in _FORMS.get(name.lower(), ()))
+
+
 def unmentioned(
     question: str, knows: Callable[[str], bool], front_matter: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
     """The question's names that no article mentions: ``knows`` is the corpus's vocabulary test
     (`ingest.search_index.SearchIndex.knows`), ``front_matter`` each article's metadata, whose
     authors and publishers the passages need not name."""
-    absent = [
-        name
-        for name in names(question)
-        if not knows(name) and not any(knows(form) for form in _FORMS.get(name.lower(), ()))
-    ]
+    absent = [name for name in names(question) if not known(name, knows)]
     if absent:
         credited = {w for meta in front_matter.values() for key in _CREDITS for w in words(str(meta.get(key) or ""))}
         absent = [name for name in absent if name.lower() not in credited]
