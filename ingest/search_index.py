@@ -66,12 +66,19 @@ class _Entry(SavedEntry):
 # adjectives ("-ian", "-ese", "-i", "-ish"), plurals, and the endings the stemmer leaves or cuts
 # ("Lebanon" and "Lebanese" share "leban"; "Israeli" is stemmed "isra", "Israel" "israel").
 _ENDINGS = "a e i n o s y an ans ian ians ean eans ese es is ish er ers ern ic ics ia ies al el en ey ien les"
-FORM_ENDINGS = frozenset(f"{_ENDINGS} land istan um on".split(" ")) | {""}
+FORM_ENDINGS = frozenset(f"{_ENDINGS} land stan istan um on ist ists ism".split(" ")) | {""}
+
+
+# Letters that are not a base letter plus a mark, as people type them without it.
+_PLAIN = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "đ": "d"})
 
 
 def unaccented(text: str) -> str:
-    """``text`` without its diacritics ("é" → "e"): people type names without them."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """``text`` without the accents of Latin letters ("é" → "e", "ø" → "o"): people type names without
+    them. Only the combining diacritics block (U+0300-U+036F) is dropped, so Hangul syllables and
+    kana come back as they were ("ガザ" stays "Gaza" in kana, not "カサ")."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not "\u0300" <= c <= "\u036f")
+    return unicodedata.normalize("NFC", bare).translate(_PLAIN)
 
 
 def word_forms(a: str, b: str) -> bool:
@@ -141,6 +148,9 @@ class Snapshot:
         if self.term_ids([term])[0] is not None:
             return True
         term = unaccented(term)
+        i = bisect.bisect_left(self.terms, term)
+        if i < len(self.terms) and self.terms[i] == term:  # "Ales" of an article saying "Alès"
+            return True
         if len(term) >= 4:
             i = bisect.bisect_left(self.terms, term[:4])
             while i < len(self.terms) and self.terms[i].startswith(term[:4]):

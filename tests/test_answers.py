@@ -11,6 +11,7 @@ from assistant.chain import Ask, QuestionError, prepare
 from assistant.evaluate import answer_questions, read_corpus
 from assistant.metrics import gold_spans, reciprocal_rank, score_run
 from assistant.retriever import Filters
+from assistant.topics import topic_of
 from footnote.types import RefusalReason
 from tests.conftest import (
     LAMI_KIM,
@@ -385,8 +386,23 @@ def test_a_topic_no_article_mentions_is_refused_saying_so(corpus_assistant, ques
 def test_a_topic_named_in_another_form_is_not_said_to_be_unmentioned(corpus_assistant):
     """The articles say "Japan", never "Japanese": "No article mentions “Japanese views”" would be
     false. The name is looked up as the mention check looks it up, forms included."""
-    answer = corpus_assistant.ask("What do the articles say about Japanese views?")
+    question = "What do the articles say about Japanese views?"
+    assert topic_of(question) is not None
+    answer = corpus_assistant.ask(question)
     assert "No article mentions" not in answer.notice, answer.text
+
+
+def test_a_name_is_known_in_its_forms_and_without_accents_not_by_its_first_letters(
+    policy_dev_assistant, assistant_over
+):
+    """The corpus's vocabulary test (ingest/search_index.py, ``Snapshot.knows``) on real indexes:
+    forms and a typing slip of names the articles use, the accents of the s16 policy articles'
+    "Villaseñor" and "Héctor", but not a word that merely begins the same ("ports", "industry")."""
+    knows = policy_dev_assistant.index.search_index.knows
+    assert knows("Nigerien") and knows("Indonesa")
+    assert not knows("Portugal") and not knows("Indus")
+    knows = assistant_over(POLICY_S16).index.search_index.knows
+    assert knows("Villasenor") and knows("Hector")
 
 
 def test_a_topic_whose_words_the_corpus_mostly_has_is_left_to_the_model(corpus_assistant):

@@ -79,3 +79,9 @@ def test_a_shared_beginning_is_not_a_form_of_a_name(a, b):
 
 def test_names_are_compared_without_accents():
     assert unaccented("René Goulaine de Laudonnière, Alès, Keïta") == "Rene Goulaine de Laudonniere, Ales, Keita"
+    assert unaccented("Ørsted, Łódź, Straße") == "Orsted, Lodz, Strasse"
+
+
+def test_only_the_accents_of_latin_letters_are_dropped():
+    """Hangul syllables and kana voicing marks are part of the letter: 김정은 is not 김정일 less an edit."""
+    assert unaccented("김정은, ガザ") == "김정은, ガザ"

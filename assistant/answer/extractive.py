@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant.answer.compose import compose, refusal
 from assistant.answer.kinds import missing
-from assistant.answer.mentions import known, no_mention, unmentioned
+from assistant.answer.mentions import absent, no_mention, unmentioned
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -233,7 +233,8 @@ class ExtractiveAnswerer:
             stats = search.term_stats(text)
             return bool(stats.terms) and not any(stats.known)
 
-        return all(unknown(item) or any(not known(name, search.knows) for name in names(item)) for item in topic.items)
+        meta = search.snapshot().article_meta
+        return all(unknown(item) or bool(absent(names(item), search.knows, meta)) for item in topic.items)
 
     def unmentioned(self, question: str) -> list[str]:
         """The names in the question that no article mentions (assistant/answer/mentions.py)."""

@@ -23,7 +23,7 @@ does not keep as words), nor are honorifics ("Dr Tedros": articles often drop th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from assistant.answer.kinds import CALENDAR
@@ -67,6 +67,23 @@ _IRREGULAR = {
     "malagasy": "madagascar",
     "azeri": "azerbaijan",
     "kiwi": "zealand",
+    "portuguese": "portugal",
+    "polish": "poland",
+    "poles": "poland",
+    "norwegian": "norway",
+    "norwegians": "norway",
+    "peruvian": "peru",
+    "peruvians": "peru",
+    "cypriot": "cyprus",
+    "senegalese": "senegal",
+    "turkish": "türkiye",
+    "burmese": "myanmar",
+    "kosovar": "kosovo",
+    "mozambican": "mozambique",
+    "greek": "greece",
+    "panamanian": "panama",
+    "laotian": "laos",
+    "catalan": "catalonia",
 }
 _FORMS: dict[str, set[str]] = {}
 for _demonym, _countries in _IRREGULAR.items():
@@ -117,11 +134,19 @@ def known(name: str, knows: Callable[[str], bool]) -> bool:
 def unmentioned(
     question: str, knows: Callable[[str], bool], front_matter: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
-    """The question's names that no article mentions: ``knows`` is the corpus's vocabulary test
+    """The question's names that no article mentions (``absent``)."""
+    return absent(names(question), knows, front_matter)
+
+
+def absent(
+    candidates: Iterable[str], knows: Callable[[str], bool], front_matter: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """Of these names, the ones no article mentions: ``knows`` is the corpus's vocabulary test
     (`ingest.search_index.SearchIndex.knows`), ``front_matter`` each article's metadata, whose
-    authors and publishers the passages need not name."""
-    absent = [name for name in names(question) if not known(name, knows)]
-    if absent:
+    authors and publishers the passages need not name. One test for the question's names and a
+    topic's (assistant/answer/extractive.py, ``nowhere``)."""
+    missing = [name for name in candidates if name.lower() not in _NEVER_REFUSED and not known(name, knows)]
+    if missing:
         credited = {w for meta in front_matter.values() for key in _CREDITS for w in words(str(meta.get(key) or ""))}
-        absent = [name for name in absent if name.lower() not in credited]
-    return absent
+        missing = [name for name in missing if name.lower() not in credited]
+    return missing
