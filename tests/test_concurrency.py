@@ -45,6 +45,7 @@ def questions() -> list[str]:
 
 
 def test_eight_threads_asking_while_an_article_is_added_get_the_answers_asked_alone(library, settings, questions):
+    questions = questions[::2]  # eight, three unanswerable: every thread asks all eight, each from its own start
     assistant = Assistant(library.index, settings)
     before = {q: answered(assistant.ask(q)) for q in questions}
     start = threading.Barrier(9)
@@ -59,7 +60,7 @@ def test_eight_threads_asking_while_an_article_is_added_get_the_answers_asked_al
 
     with ThreadPoolExecutor(max_workers=9) as pool:
         added = pool.submit(add_article)
-        runs = [pool.submit(ask_many, 2 * i) for i in range(8)]
+        runs = [pool.submit(ask_many, i) for i in range(8)]
         results = [pair for run in runs for pair in run.result()]
         added.result()
     after = {q: answered(assistant.ask(q)) for q in questions}
@@ -75,5 +76,5 @@ def test_eight_threads_asking_while_an_article_is_added_get_the_answers_asked_al
 def test_eight_threads_asking_at_once_get_exactly_the_answers_asked_alone(corpus_assistant, questions):
     alone = {q: answered(corpus_assistant.ask(q)) for q in questions}
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda q: (q, answered(corpus_assistant.ask(q))), questions * 4))
+        results = list(pool.map(lambda q: (q, answered(corpus_assistant.ask(q))), questions * 2))
     assert [q for q, got in results if got != alone[q]] == []
