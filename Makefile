@@ -71,7 +71,7 @@ bench-scale: install
 bench-check: install
 	$(BIN)/python -m tools.bench_check
 
-# 8 concurrent API clients against the running app while articles are added.
+# 8 concurrent API clients against an app it serves on a copy of corpus/ while articles are added.
 loadtest: install
 	$(BIN)/python -m tools.loadtest
 

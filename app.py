@@ -5,7 +5,7 @@ script) is every command in one place.
 serves the app on 127.0.0.1 (settings: footnote.settings). The page itself is the ``ui`` package,
 imported only to serve: ``footnote ask`` answers without loading Gradio.
 
-``footnote ask|quote|eval|check`` are ``python -m assistant …``; ``footnote add|sync|list|remove|…``
+``footnote ask|quote|compare|timeline|check|eval`` are ``python -m assistant …``; ``footnote add|sync|list|remove|…``
 are ``python -m ingest …``: the same commands, registered here once more.
 """
 

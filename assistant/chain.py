@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
+from assistant.answer.extractive import best_per_passage
 from assistant.authors import about_their_articles, author_names
 from assistant.compare import Comparer, Comparison
 from assistant.followup import search_query
@@ -158,15 +159,7 @@ class Assistant:
         """The best verbatim quotes on a topic, one per passage, ready to paste with attribution."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
-        scored = self.reader.read(question, retrieval).sentences
-        picked, seen = [], set()
-        for sent in scored:
-            if sent.source.passage_id in seen:
-                continue
-            seen.add(sent.source.passage_id)
-            picked.append(sent)
-            if len(picked) >= (count or self.settings.quote_count):
-                break
+        picked = best_per_passage(self.reader.read(question, retrieval).sentences)[: count or self.settings.quote_count]
         citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
         text = "\n\n".join(f"“{c.quote}” — {c.attribution()} [{c.n}]" for c in citations)
         return Answer(

@@ -1,4 +1,5 @@
-"""`python -m assistant`: ask the corpus, collect quotes, evaluate on a question set."""
+"""`python -m assistant`: ask the corpus, collect quotes, compare articles, follow a topic through time,
+check a quote, evaluate on a question set."""
 
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ def ask(
 @app.command()
 def quote(
     topic: Annotated[str, typer.Argument(help="what the quotes should be about")],
-    count: Annotated[int, typer.Option(help="how many quotes")] = 5,
+    count: Annotated[int | None, typer.Option(help="how many quotes (default: FOOTNOTE_QUOTE_COUNT, 5)")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="only articles with this tag (repeatable)")] = None,
     style: Annotated[

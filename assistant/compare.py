@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import cite
-from assistant.answer.extractive import ExtractiveAnswerer, ScoredSentence
+from assistant.answer.extractive import ExtractiveAnswerer, ScoredSentence, best_per_passage
 from assistant.retriever import Filters, HybridRetriever
 from footnote.attribution import paste
 from footnote.types import Citation
@@ -106,7 +106,7 @@ class Comparer:
         for aid in self._articles(topic, filters, vector):
             reading = self._read(topic, aid, filters, vector)
             if reading is not None:
-                picked += _one_per_passage(reading[1])[: self.per_article]
+                picked += best_per_passage(reading[1])[: self.per_article]
         picked.sort(key=lambda s: -s.logit)
         picked = picked[:count]
         picked.sort(key=lambda s: (s.source.published or UNDATED, s.source.article_id, s.start))
@@ -130,7 +130,7 @@ class Comparer:
             return None
         p, ranked = reading
         head = ranked[0].source
-        best = _one_per_passage(ranked)[: self.per_article]
+        best = best_per_passage(ranked)[: self.per_article]
         quotes = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(best)]
         scores = [s.logit for s in best]
         return ArticleSays(article_id, head.title, head.author, head.published, head.publisher, p, quotes, scores)
@@ -143,16 +143,6 @@ class Comparer:
             for i, a in enumerate(direct)
             for b in direct[i + 1 :]
         ]
-
-
-def _one_per_passage(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-    seen: set[str] = set()
-    out = []
-    for s in ranked:
-        if s.source.passage_id not in seen:
-            seen.add(s.source.passage_id)
-            out.append(s)
-    return out
 
 
 def _figures(text: str) -> set[str]:

@@ -73,13 +73,11 @@ class HybridRetriever:
     Dense cosine and BM25 are each standardised over the corpus (z-scores) and mixed, so a passage
     strong in both lists beats one strong in one; each passage then borrows a share of its best
     neighbour's score, since evidence often runs over a passage boundary. docs/retrieval.md has
-    the measurements behind each step. Unset weights come from the index's settings.
+    the measurements behind each step; the weights are the index's settings.
     """
 
     index: Any  # ingest.index.Index
     k: int = 8
-    dense_weight: float | None = None
-    context_weight: float | None = None
 
     def retrieve(self, query: str, filters: Filters | None = None, vector: np.ndarray | None = None) -> Retrieval:
         """The best passages for ``query``; ``vector``: its embedding, when the caller already has it."""
@@ -100,10 +98,7 @@ class HybridRetriever:
         return Retrieval(query, vector, sources)
 
     def _setting(self, name: str, default: float) -> float:
-        value = getattr(self, name)
-        if value is None:
-            value = getattr(getattr(self.index, "settings", None), name, default)
-        return float(value)
+        return float(getattr(getattr(self.index, "settings", None), name, default))
 
     @staticmethod
     def _allowed_articles(filters: Filters | None, articles: dict[str, dict]) -> set[str] | None:

@@ -113,7 +113,7 @@ class Settings(BaseSettings):
         description="the answer's passages are ordered by retrieval score plus this times the answer model's best "
         "logit among each passage's sentences; 0 keeps retrieval's order (docs/retrieval.md)",
     )
-    quote_count: int = Field(5, description="quotes returned by `quote` and the Quotes mode")
+    quote_count: int = Field(5, description="quotes returned by `footnote quote` (unless --count) and the Quotes mode")
 
     # --- optional LLM synthesis; "none" keeps the extractive answerer (the default and the fallback)
     llm_backend: str = Field(default="none", pattern="^(none|openai|ollama)$", description="none, openai or ollama")

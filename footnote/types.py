@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -47,14 +48,18 @@ class ArticleMeta(BaseModel):
     @field_validator("published", mode="before")
     @classmethod
     def _date_text(cls, value: Any) -> Any:
-        """YAML turns 2024-11-07 into a date; keep it as ISO text, refuse other types."""
+        """ISO text (2024-11-07, or 2024-11 or 2024 when that is all that is known). YAML turns
+        2024-11-07 into a date, and a date written out ("7 November 2024", "Nov 7, 2024") is
+        read as one; anything else is refused, since filters and timelines sort by this text."""
         if value is None:
             return ""
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
+        if isinstance(value, int) and 1000 <= value <= 9999:  # `published: 2024`
+            return str(value)
         if not isinstance(value, str):
             raise ValueError(f"expected a date, got {type(value).__name__}")
-        return value
+        return iso_date(value)
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -71,6 +76,29 @@ class ArticleMeta(BaseModel):
         if not data.get("pages"):
             data.pop("pages", None)
         return data
+
+
+_ISO = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?")
+_WRITTEN_DATES = (
+    *("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"),
+    *("%B %Y", "%b %Y", "%Y/%m/%d"),
+)
+
+
+def iso_date(text: str) -> str:
+    """A publication date as ISO text: as given when it is ISO already (a year, a month, a day, a
+    time), from a date written out in English otherwise; "" for none. Raises ValueError."""
+    text = " ".join(text.split())
+    if not text or _ISO.fullmatch(text):
+        return text
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(".", ""))
+    for pattern in _WRITTEN_DATES:
+        try:
+            parsed = dt.datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+        return parsed.strftime("%Y-%m" if "%d" not in pattern else "%Y-%m-%d")
+    raise ValueError(f"“{text}” is not a date: write it as 2024-11-07 (or 2024-11, or 2024)")
 
 
 MAX_TAG_CHARS = 100
@@ -134,6 +162,11 @@ class Article:
     @property
     def title(self) -> str:
         return self.meta.title or self.id
+
+    @property
+    def fingerprint(self) -> str:
+        """The text with case and spacing ignored: two files with the same one are one article."""
+        return " ".join(self.body.lower().split())
 
     def page_at(self, offset: int) -> int:
         """The PDF page holding ``content[offset]`` (1-based), or 0 when pages are unknown."""

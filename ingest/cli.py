@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from footnote.settings import get_settings
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NameTaken
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -46,8 +46,13 @@ def add(
     url: Annotated[str | None, typer.Option()] = None,
     name: Annotated[str | None, typer.Option(help="file name in the corpus (one path only)")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="a tag for the article (repeatable)")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="overwrite an article that already has the file name")
+    ] = False,
 ) -> None:
-    """Write each file into the corpus as Markdown with front matter, and index it."""
+    """Write each file into the corpus as Markdown with front matter, and index it.
+
+    A file name an article already has is refused unless --replace (or --name gives another)."""
     if name and len(paths) > 1:
         raise typer.BadParameter("--name applies to a single file")
     library = _library()
@@ -59,8 +64,11 @@ def add(
                 raise IngestError(path, "no such file")
             draft = library.draft_from_file(path.name, path.read_bytes())
             known = {info.id for info in library.articles()}
-            article = library.add(draft, name=name, overrides=overrides, tags=tag)
-            verb = "updated" if article.id in known else "added"  # same file name: a new version
+            try:
+                article = library.add(draft, name=name, overrides=overrides, tags=tag, replace=replace)
+            except NameTaken as exc:
+                raise IngestError(exc.source, f"{exc.problem}; --replace overwrites it, --name adds another") from None
+            verb = "replaced" if article.id in known else "added"
             typer.echo(f"{verb} {article.id}: {article.title}{_tag_note(article.meta.tags)}")
         except IngestError as exc:
             errors.append(exc)

@@ -12,3 +12,7 @@ class IngestError(Exception):
         self.source = str(source)
         self.problem = problem
         super().__init__(f"{self.source}: {problem}")
+
+
+class NameTaken(IngestError):
+    """A file name an article already has: adding would overwrite that article unless asked to."""

@@ -24,7 +24,9 @@ def split_front_matter(text: str, source: str) -> tuple[ArticleMeta, int]:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         problem = str(exc).splitlines()[0]
-        raise IngestError(source, f"malformed YAML front matter: {problem}") from None
+        mark = getattr(exc, "problem_mark", None)  # where the parser gave up, counted in the file
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise IngestError(source, f"malformed YAML front matter{where}: {problem}") from None
     if not isinstance(data, dict):
         raise IngestError(source, "front matter must be a mapping of fields (key: value)")
     return parse_meta(data, source), match.end()

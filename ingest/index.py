@@ -105,25 +105,33 @@ class Index:
         report = SyncReport()
         with self.write_lock:
             indexed = self.indexed_articles()
-            articles: list[Article] = []
+            loaded: list[Article] = []
             seen: set[str] = set()
             for path in corpus_files(corpus_dir):
                 try:
-                    article = load_article(path, corpus_dir, self.settings.max_file_bytes)
+                    loaded.append(load_article(path, corpus_dir, self.settings.max_file_bytes))
                 except IngestError as exc:
                     report.errors.append(exc)
                     seen.add(exc.source)  # a file that fails to load keeps its old passages
+            articles: list[Article] = []
+            copies = _copies(loaded, indexed)
+            for article in loaded:
+                copied = copies.get(article.id)
+                if copied:  # not indexed (and not kept indexed): its text is, under the other name
+                    problem = f"same text as {copied}, which is indexed; this copy is not"
+                    report.errors.append(IngestError(article.id, problem))
                     continue
                 seen.add(article.id)
                 state = indexed.get(article.id)
-                if (
+                unchanged = (
                     state
                     and state.complete
                     and state.content_hash == article.content_hash
                     and state.chunking == self.chunking
                     # an index written before tags were stored lacks them: re-index to add them
                     and tuple(state.meta.get("tags") or ()) == tuple(article.meta.tags)
-                ):
+                )
+                if unchanged:
                     report.unchanged.append(article.id)
                 else:
                     (report.updated if state else report.added).append(article.id)
@@ -184,6 +192,22 @@ class Index:
                 per_passage.append(vectors[at : at + n])
                 at += n
             self.store.put_article(article, passages, per_passage)
+
+
+def _copies(loaded: list[Article], indexed: dict[str, IndexedArticle]) -> dict[str, str]:
+    """Articles whose text another file already holds (``Article.fingerprint``), each with the one
+    kept: the one the index already holds with this text, else the first by file name. Two files
+    with one text would answer every question twice, from "two" articles."""
+    groups: dict[str, list[Article]] = {}
+    for article in loaded:
+        groups.setdefault(article.fingerprint, []).append(article)
+    out: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            held = [a for a in group if (s := indexed.get(a.id)) and s.content_hash == a.content_hash]
+            kept = (held or group)[0].id
+            out |= {a.id: kept for a in group if a.id != kept}
+    return out
 
 
 def _sentences(passage: Passage) -> tuple[Span, ...]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from footnote.settings import Settings
-from footnote.types import Article, ArticleMeta, tag_key
-from ingest.errors import IngestError
+from footnote.types import Article, ArticleMeta, iso_date, tag_key
+from ingest.errors import IngestError, NameTaken
 from ingest.frontmatter import clean_tags, render_article, with_tags
 from ingest.index import Index, Progress, SyncReport
 from ingest.load import Draft, corpus_files, load_article, parse_article, read_document
@@ -40,6 +40,8 @@ class Library:
         self.index = index
         self.corpus_dir = Path(corpus_dir or settings.corpus_dir)
         self.corpus_dir.mkdir(parents=True, exist_ok=True)
+        # absolute, so an article's path (resolved against escapes, ``_path_of``) is always inside it
+        self.corpus_dir = self.corpus_dir.resolve()
 
     def sync(self, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
         return self.index.sync(self.corpus_dir, progress, show_bar)
@@ -115,11 +117,20 @@ class Library:
         overrides: dict[str, str] | None = None,
         progress: Progress | None = None,
         tags: list[str] | None = None,
+        replace: bool = False,
     ) -> Article:
         """Write a draft into the corpus as Markdown and index it; on any failure, nothing changes.
 
-        ``tags`` are added to any the draft's front matter already has."""
-        meta = draft.meta.model_copy(update={k: v for k, v in (overrides or {}).items() if v})
+        ``tags`` are added to any the draft's front matter already has. A file name an article
+        already has is refused unless ``replace``: writing it would overwrite that article, which
+        the user must have agreed to (the app asks; ``footnote add --replace``)."""
+        given = {k: v for k, v in (overrides or {}).items() if v}
+        if "published" in given:  # written into the front matter as ISO text, as it is read back
+            try:
+                given["published"] = iso_date(given["published"])
+            except ValueError as exc:
+                raise IngestError(name or draft.stem or "pasted text", str(exc)) from None
+        meta = draft.meta.model_copy(update=given)
         if tags:
             meta.tags = clean_tags([*meta.tags, *clean_tags(tags, name or draft.stem)], name or draft.stem)
         if not meta.title:
@@ -128,11 +139,20 @@ class Library:
             meta.title_derived = False
         file_name = safe_file_name(name) if name else slugify(draft.stem or meta.title) + ".md"
         article = parse_article(file_name, render_article(meta, draft.body.strip("\n")))
+        target = self.corpus_dir / file_name
+        if target.exists() and not replace:
+            raise NameTaken(file_name, f"the corpus already has an article by this name ({self._title_of(target)})")
         duplicate = self.find_duplicate(article)
         if duplicate:
             raise IngestError(name or draft.stem, f"same text as the article already in the corpus: {duplicate}")
         self._write_and_index(self.corpus_dir / file_name, article, progress)
         return article
+
+    def _title_of(self, path: Path) -> str:
+        try:
+            return f"“{load_article(path, self.corpus_dir, self.settings.max_file_bytes).title}”"
+        except IngestError:
+            return "a file that does not load"
 
     def _write_and_index(self, path: Path, article: Article, progress: Progress | None) -> None:
         """Write the article's file, then index it; if indexing fails, put the file back as it was."""
@@ -153,7 +173,7 @@ class Library:
         path.unlink()
 
     def find_duplicate(self, article: Article) -> str | None:
-        fingerprint = _fingerprint(article.body)
+        fingerprint = article.fingerprint
         for path in corpus_files(self.corpus_dir):
             other_id = PurePosixPath(path.relative_to(self.corpus_dir)).as_posix()
             if other_id == article.id:
@@ -162,7 +182,7 @@ class Library:
                 other = load_article(path, self.corpus_dir, self.settings.max_file_bytes)
             except IngestError:
                 continue
-            if _fingerprint(other.body) == fingerprint:
+            if other.fingerprint == fingerprint:
                 return other_id
         return None
 
@@ -171,10 +191,6 @@ class Library:
         if not path.is_file():
             raise IngestError(article_id, "no such article in the corpus")
         return path
-
-
-def _fingerprint(body: str) -> str:
-    return " ".join(body.lower().split())
 
 
 def derive_title(body: str, stem: str) -> str:

@@ -8,6 +8,7 @@ the corpus as Markdown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +18,8 @@ from ingest.errors import IngestError
 from ingest.frontmatter import split_front_matter
 
 CORPUS_SUFFIXES = (".md", ".markdown", ".txt")
+# A saved web page under a text file's name: its markup and scripts would be read, and quoted, as text.
+_HTML_PAGE = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 ADD_SUFFIXES = (*CORPUS_SUFFIXES, ".html", ".htm", ".pdf", ".docx")
 
 
@@ -45,6 +48,8 @@ def load_article(path: Path, corpus_dir: Path, max_bytes: int) -> Article:
 
 
 def parse_article(aid: str, content: str) -> Article:
+    if _HTML_PAGE.match(content):
+        raise IngestError(aid, "this is a web page (HTML), not Markdown or text: `footnote add` converts it")
     if aid.lower().endswith(".txt"):
         meta, body_start = ArticleMeta(), 0
     else:
@@ -82,7 +87,7 @@ def read_document(name: str, data: bytes, max_bytes: int) -> Draft:
         draft = read_docx(name, data)
     else:
         text = decode_text(data, name, max_bytes)
-        if suffix in (".html", ".htm"):
+        if suffix in (".html", ".htm") or _HTML_PAGE.match(text):  # a saved page, whatever its name
             from ingest.formats.web import html_to_draft
 
             draft = html_to_draft(text, name)

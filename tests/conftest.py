@@ -115,14 +115,15 @@ def corpus_assistant(tmp_path_factory, embedder):
 
 @pytest.fixture
 def run(tmp_path):
-    """The command lines as a user runs them (``run("ingest", "add", ...)``), on a copy of corpus/."""
+    """The command lines as a user runs them (``run("ingest", "add", ...)``), on a copy of corpus/:
+    from the folder holding it, named as the default names it (relative: ``corpus``)."""
     import os
     import subprocess
     import sys
 
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
-    env = os.environ | {"FOOTNOTE_CORPUS_DIR": str(corpus), "FOOTNOTE_INDEX_DIR": str(tmp_path / "index")}
+    env = os.environ | {"FOOTNOTE_CORPUS_DIR": "corpus", "FOOTNOTE_INDEX_DIR": str(tmp_path / "index")}
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, cwd=tmp_path)

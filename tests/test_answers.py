@@ -315,6 +315,20 @@ def test_quotes_carry_full_attribution(corpus_assistant):
     assert poll and poll[0].attribution().startswith("Lami Kim, “")
 
 
+@pytest.mark.parametrize("topic", ["South Korea's leverage over Moscow", "What should South Korea do?", "Seoul's response"])
+def test_quotes_on_a_topic_named_by_a_heading_quote_sentences_not_the_heading(corpus_assistant, topic):
+    """A section heading names the topic but says nothing about it; the model scores it high for a
+    topic worded like it, and a quote list of headings would be useless to paste."""
+    headings = {
+        line.lstrip("#").strip()
+        for path in (REPO / "corpus").glob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    }
+    quotes = [c.quote for c in corpus_assistant.quotes(topic, count=5).citations]
+    assert quotes and not set(quotes) & headings, quotes
+
+
 def test_answering_runs_the_model_on_the_question_only(corpus_assistant, monkeypatch):
     """Sentence vectors come from the index, so an answer costs one encode however many passages it reads."""
     embedder = corpus_assistant.index.embedder

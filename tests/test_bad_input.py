@@ -11,7 +11,7 @@ import docx
 import pytest
 from pypdf import PdfWriter
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NameTaken
 from tests.conftest import LAMI_KIM, SEEDS
 
 
@@ -117,9 +117,13 @@ def test_latin1_and_utf16_files_are_stored_as_utf8_and_quoted_exactly(library):
         assert content[c.start : c.end] == c.quote
 
 
-def test_a_changed_article_under_the_same_name_replaces_the_old_passages(library):
+def test_a_changed_article_under_the_same_name_replaces_the_old_passages_only_when_asked(library):
     first = library.add(library.draft_from_file("memo.md", b"The first version talks about Hawk missiles.\n"))
-    second = library.add(library.draft_from_file("memo.md", b"The second version talks about Cheongung batteries.\n"))
+    newer = library.draft_from_file("memo.md", b"The second version talks about Cheongung batteries.\n")
+    with pytest.raises(NameTaken, match="the corpus already has an article by this name"):
+        library.add(newer)
+    assert "Hawk missiles" in (library.corpus_dir / "memo.md").read_text(encoding="utf-8")
+    second = library.add(newer, replace=True)
     assert first.id == second.id
     texts = [t for _, t, m in library.index.store.all_passages() if m["article_id"] == second.id]
     assert texts == ["The second version talks about Cheongung batteries."]

@@ -20,6 +20,18 @@ def test_add_list_ask_remove(run, tmp_path):
     listed = run("ingest", "list")
     assert "hawks.md\tThe Hawk Question\tTest Author, 2025-01-02" in listed.stdout
 
+    # another text under the same name is not written over the article unless asked
+    article.write_text("The Hawk Answer\nSeoul keeps 300 Hawk batteries in reserve for a rainy day.\n", "utf-8")
+    again = run("ingest", "add", str(article))
+    assert again.returncode == 1 and again.stdout == ""
+    assert again.stderr.strip() == (
+        "error: hawks.md: the corpus already has an article by this name (“The Hawk Question”); "
+        "--replace overwrites it, --name adds another"
+    )
+    assert (run.corpus / "hawks.md").read_text("utf-8") == stored
+    replaced = run("ingest", "add", str(article), "--replace", "--author", "Test Author", "--published", "2025-01-02")
+    assert replaced.returncode == 0 and replaced.stdout == "replaced hawks.md: The Hawk Answer\n", replaced.stderr
+
     asked = run("assistant", "ask", "How many Hawk batteries does Seoul keep in reserve?", "--json")
     answer = json.loads(asked.stdout)
     assert any(c["article_id"] == "hawks.md" and "300 Hawk batteries" in c["quote"] for c in answer["citations"])
@@ -37,7 +49,7 @@ def test_sync_shows_progress_and_bad_files_fail_with_one_line_each(run):
     assert "Embedding passages" in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert sorted(errors) == [
-        "error: broken.md: malformed YAML front matter: while parsing a flow sequence",
+        "error: broken.md: malformed YAML front matter (line 3): while parsing a flow sequence",
         "error: empty.md: file is empty",
     ]
 

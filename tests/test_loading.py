@@ -59,6 +59,7 @@ def test_latin1_and_utf16_text_are_decoded():
         ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, "binary"),
         ("bad.md", b"---\ntitle: [unclosed\n---\ntext\n", "malformed YAML"),
         ("types.md", b"---\ntitle: {a: 1}\n---\ntext\n", "wrong types"),
+        ("when.md", b"---\npublished: next Tuesday\n---\ntext\n", "“next Tuesday” is not a date: write it as"),
         ("list.md", b"---\n- just\n- a list\n---\ntext\n", "mapping"),
         ("open.md", b"---\ntitle: never closed\ntext\n", "never closed"),
         ("only-meta.md", b"---\ntitle: x\n---\n\n", "no article text"),
@@ -79,3 +80,37 @@ def test_rendered_front_matter_round_trips():
     meta = ArticleMeta(title="T: with colon", author="Lami Kim", title_derived=True)
     article = parse_article("x.md", render_article(meta, "Body."))
     assert article.meta == meta and article.body.strip() == "Body."
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2024-11-07", "2024-11-07"),
+        ("2024-11", "2024-11"),
+        ("2024", "2024"),
+        ("2024-11-07T09:30:00Z", "2024-11-07T09:30:00Z"),
+        ("7 November 2024", "2024-11-07"),
+        ("Nov. 7th, 2024", "2024-11-07"),
+        ("November 2024", "2024-11"),
+        ("2024/11/07", "2024-11-07"),
+        ("", ""),
+    ],
+)
+def test_a_publication_date_is_read_as_iso_text(written, iso):
+    """Filters and the timeline compare dates as text, so every date is ISO once read."""
+    text = f"---\npublished: '{written}'\n---\nThe text.\n"
+    assert parse_article("a.md", text).meta.published == iso
+
+
+def test_a_web_page_saved_as_markdown_is_converted_when_added_and_refused_in_the_corpus():
+    """Its markup and scripts would otherwise be indexed, and quoted, as the article's text."""
+    page = (
+        "<!DOCTYPE html><html><head><title>Lithium in Chile</title><script>alert('x')</script></head>"
+        "<body><article><h1>Lithium in Chile</h1><p>Chile holds a third of the world's lithium reserves, and "
+        "the state now takes a majority stake in new mines.</p></article></body></html>"
+    )
+    draft = read_document("chile.md", page.encode(), LIMIT)
+    assert "third of the world's lithium" in draft.body
+    assert "<" not in draft.body and "alert" not in draft.body
+    with pytest.raises(IngestError, match="web page"):
+        parse_article("chile.md", page)

@@ -138,3 +138,36 @@ def test_heading_markup_between_sentences_parts_them():
     second = next(k for k in p if k.startswith("It may"))
     assert p[first] - p[heading] == 2
     assert p[second] - p[first] == 1
+
+
+MEKONG = (
+    "---\ntitle: The Mekong accord\n---\n\n# The Mekong accord\n\nThe accord was signed in June. It took eighteen"
+    " months.\n\nOperators argue the fund is small.\n\n## Why the accord matters\n\nFisheries feed millions.\n\n"
+    "Dr. Sophea Chan, a hydrologist, said the flows matter.\n\nA last paragraph here.\n"
+)
+
+
+def test_a_citation_gives_the_paragraph_its_quote_is_in_not_its_passage_s_first():
+    """A passage holds several paragraphs; a quote from its third is cited as the article's third
+    paragraph (headings count for nothing, as when the article was indexed)."""
+    from assistant.answer.compose import cite
+
+    cited = {}
+    for p in chunk_article(parse_article("mekong.md", MEKONG), 800):
+        source = Source(
+            passage_id=str(p.index), article_id="mekong.md", title="The Mekong accord", start=p.start, end=p.end,
+            text=p.text, section=p.section, paragraph=p.paragraph,
+        )  # fmt: skip
+        for s in p.sentences:
+            citation = cite(1, source, s.start, s.end)
+            cited[citation.quote] = citation.paragraph
+    assert cited == {
+        "The Mekong accord": 1,
+        "The accord was signed in June.": 1,
+        "It took eighteen months.": 1,
+        "Operators argue the fund is small.": 2,
+        "Why the accord matters": 3,
+        "Fisheries feed millions.": 3,
+        "Dr. Sophea Chan, a hydrologist, said the flows matter.": 4,
+        "A last paragraph here.": 5,
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import LAMI_KIM, REPO, SEEDS
+from assistant.chain import Assistant
+from tests.conftest import LAMI_KIM, POLICY, REPO
 
 
 def passage_articles(index) -> dict[str, int]:
@@ -24,6 +25,22 @@ def test_second_sync_embeds_nothing(library):
     assert report.passages_embedded == 0
     assert not report.added and not report.updated and not report.removed
     assert len(report.unchanged) == 2
+
+
+def test_a_copy_of_an_indexed_article_under_another_name_is_refused_by_name(library):
+    """The same text in two files (a download saved twice, a copy kept "just in case") would answer
+    every question twice over, as two articles; the copy is reported and not indexed, like any
+    file that cannot be, and the article keeps its passages."""
+    before = passage_articles(library.index)
+    text = (library.corpus_dir / LAMI_KIM).read_text(encoding="utf-8")
+    (library.corpus_dir / "a-copy.md").write_text(text.replace("\n\n", "\n \n"), encoding="utf-8")  # spacing aside
+    report = library.sync()
+    problem = f"same text as {LAMI_KIM}, which is indexed; this copy is not"
+    assert [str(e) for e in report.errors] == [f"a-copy.md: {problem}"]
+    assert not report.added and not report.ok
+    assert passage_articles(library.index) == before
+    (library.corpus_dir / "a-copy.md").write_text(text + "\nA note the copy adds.\n", encoding="utf-8")
+    assert library.sync().added == ["a-copy.md"]  # no longer the same text: an article of its own
 
 
 def test_editing_one_article_reembeds_that_article_only(library):
@@ -49,10 +66,12 @@ def test_deleting_a_file_removes_its_passages(library):
 
 
 def test_new_file_is_added_and_answerable(library, settings):
-    shutil.copy(SEEDS / "004_6fcc1978263b4a78.txt", library.corpus_dir / "nato.txt")
+    shutil.copy(POLICY / "corpus" / "who-pandemic-agreement.md", library.corpus_dir / "who.md")
     report = library.sync()
-    assert report.added == ["nato.txt"]
-    assert "nato.txt" in passage_articles(library.index)
+    assert report.added == ["who.md"] and report.ok
+    assert "who.md" in passage_articles(library.index)
+    answer = Assistant(library.index, settings).ask("How many countries abstained on the Pandemic Agreement?")
+    assert any("11 abstentions" in c.quote and c.article_id == "who.md" for c in answer.citations), answer.text
 
 
 def test_half_indexed_article_is_repaired(library):

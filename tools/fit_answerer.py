@@ -2,7 +2,7 @@
 
 `read`: for every question of a set, retrieve as the app does, let the answer model read up to
 ``--candidates`` sentences, and keep each candidate's first-stage rank, logit and text, and the
-question's answerability signals (assistant.answer.FEATURES). `fit`: on the validation set only
+question's answerability signals (assistant.answer.extractive.FEATURES). `fit`: on the validation set only
 (the SQuAD articles held out of training for it, tools/squad_eval.py --split validation), fit the
 logistic regression from signals to P(answerable) and write assistant/answer_model/answerability.json,
 then print answer_hit and abstention for any settings on every set read, without reading again.
@@ -13,6 +13,7 @@ then print answer_hit and abstention for any settings on every set read, without
     python -m tools.fit_answerer read OUT.json NAME CORPUS QUESTIONS [NAME CORPUS QUESTIONS ...]
     python -m tools.fit_answerer fit OUT.json --validation squad_validation
     python -m tools.fit_answerer rerank OUT.json --weights 0,0.3,0.5,1,2
+    python -m tools.fit_answerer refit  # what `make train` runs: read the standard sets, fit, write
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""`python -m tools.loadtest`: concurrent clients ask through the running app's API while articles are added.
+"""`python -m tools.loadtest`: concurrent clients ask through the app's API while articles are added.
+
+It serves its own app, on a temporary copy of corpus/ and loopback: nothing needs to be running.
 
 Bounded by construction: a fixed number of clients, questions and additions, all on loopback.
 Every answer's citations are checked against the corpus files on disk (quote == content[start:end]).
@@ -26,7 +28,7 @@ from tools.report import write_section
 
 QUESTION_FILES = (
     shared_dir() / "eval" / "seed_questions.jsonl",
-    REPO / "tests" / "data" / "extra_questions.jsonl",
+    REPO / "tests" / "data" / "questions" / "seeds-dev-extra.jsonl",
 )
 
 app = typer.Typer(add_completion=False)
@@ -49,9 +51,8 @@ class LoadResult:
 
 def questions() -> list[str]:
     out = []
-    for path in QUESTION_FILES:
-        if path.exists():
-            out += [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    for path in QUESTION_FILES:  # a missing file fails here: a load test on fewer questions would mislead
+        out += [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines() if line.strip()]
     return out
 
 

@@ -1,7 +1,7 @@
 """`make train`: train Footnote's answer model (assistant/scorer.py) from the bundled MiniLM weights.
 
 Data: ../shared/train/squad_train.jsonl (SQuAD 1.1/2.0 dev questions on 36 Wikipedia articles,
-CC BY-SA 4.0). Split by article, never by question: TRAIN_ARTICLES train the model, VALIDATION
+CC BY-SA 4.0). Split by article, never by question: the articles outside TRAIN_EXCLUDED train the model, VALIDATION
 articles choose the checkpoint and fit the answerability threshold, TEST articles are kept for
 `make bench` alone. Each question becomes (question, sentence) pairs, the sentences split exactly
 as ingest splits articles:
@@ -16,7 +16,7 @@ reproduces the shipped weights; writes assistant/answer_model/{model.safetensors
 docs/answer-model.{json,md} (settings, split, curve). `make train` then refits the answerability
 (tools/fit_answerer.py refit).
 
-    python -m tools.train_answer_model [--shared ../shared] [--top-layers 6] [--epochs 1]
+    python -m tools.train_answer_model [--shared ../shared] [--top-layers 3] [--epochs 1]
 """
 
 from __future__ import annotations

@@ -232,6 +232,7 @@ class CorpusTab(ManageHandlers):
                 overrides=overrides,
                 progress=lambda done, what: progress(done, desc=what),
                 tags=extra_tags,
+                replace=existing is not None,  # the user confirmed replacing it
             )
         except IngestError as exc:
             return self._form_kept(draft, plain(exc))

@@ -26,7 +26,6 @@ def _wordset(words: str) -> frozenset[str]:
 
 _LINE_PREFIX = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>)[ \t]+")
 _TERMINATORS = ".!?…"
-_OPENING_QUOTES = "“"
 _CLOSING = "”’)]*_"
 CITATION_MARKER = re.compile(
     r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;–-]|and)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE

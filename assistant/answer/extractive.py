@@ -152,6 +152,19 @@ class ScoredSentence:
         return self.source.passage_id, self.order
 
 
+def best_per_passage(ranked: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """Each passage's best sentence, in the order given, headings left out: what a list of quotes
+    on a topic shows (``footnote quote``, the Quotes mode, compare and timeline). A heading names a
+    topic ("Why the accord matters") but says nothing about it worth pasting."""
+    seen: set[str] = set()
+    out = []
+    for sent in ranked:
+        if not sent.heading and sent.source.passage_id not in seen:
+            seen.add(sent.source.passage_id)
+            out.append(sent)
+    return out
+
+
 @dataclass(frozen=True)
 class Quote:
     """A span to quote: one sentence, or neighbouring sentences of one passage, as one slice of it."""

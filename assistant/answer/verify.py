@@ -94,12 +94,7 @@ class SentenceCheck:
     cosine: float = 0.0
     overlap: float = 0.0
     missing_numbers: list[str] = field(default_factory=list)
-    misquotes: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-
-    @property
-    def marked(self) -> bool:
-        return bool(self.reasons)
 
 
 @dataclass
@@ -228,7 +223,6 @@ class Verifier:
             self._score(check, claim, vector, stems)
         bad = [q for q, _, found in quotes if not found]
         if bad:
-            check.misquotes = bad
             check.status = "misquote"
             check.reasons.insert(0, f"not verbatim in {refs}" if refs else "quotation without a citation")
         if check.reasons:

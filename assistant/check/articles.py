@@ -24,7 +24,6 @@ class ArticleText:
     region: tuple[int, int]  # from the first passage's start to the last passage's end
     meta: dict
     passages: tuple[tuple[int, int, str, int], ...] = ()  # (start, end, section, paragraph), in order
-    verbatim: bool = True  # False: rebuilt from passages (the file was missing or changed)
 
     def place(self, pos: int) -> tuple[str, int]:
         """Section and paragraph of the passage holding ``pos``."""
@@ -59,7 +58,8 @@ def articles_from_snapshot(snapshot, corpus_dir: Path | None, max_bytes: int, kn
 
     The text is the article file, exactly as the index read it (the same content hash), so spans
     agree with citations; when the file is missing or has changed since it was indexed, the text is
-    rebuilt from the passages (gaps between them become newlines) and marked ``verbatim=False``.
+    rebuilt from the passages (gaps between them become newlines): the indexed text, still verbatim
+    wherever a passage was.
     ``known``: (article id, version) → ArticleText already read.
     """
     grouped: dict[tuple[str, str], list] = {}
@@ -79,13 +79,12 @@ def articles_from_snapshot(snapshot, corpus_dir: Path | None, max_bytes: int, kn
         places = tuple((p.start, p.end, p.section, p.paragraph) for p in passages)
         region = (passages[0].start, max(p.end for p in passages))
         content = _indexed_text(Path(corpus_dir), aid, version, max_bytes) if corpus_dir is not None else None
-        verbatim = content is not None
         if content is None:
             chars = ["\n"] * region[1]
             for p in passages:
                 chars[p.start : p.end] = p.text
             content = "".join(chars)
-        out.append(ArticleText(aid, version, content, region, dict(stored[0].meta), places, verbatim))
+        out.append(ArticleText(aid, version, content, region, dict(stored[0].meta), places))
     return out
 
 
