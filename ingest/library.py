@@ -144,7 +144,7 @@ class Library:
             raise NameTaken(file_name, f"the corpus already has an article by this name ({self._title_of(target)})")
         duplicate = self.find_duplicate(article)
         if duplicate:
-            raise IngestError(name or draft.stem, f"same text as the article already in the corpus: {duplicate}")
+            raise IngestError(file_name, f"same text as the article already in the corpus: {duplicate}")
         self._write_and_index(self.corpus_dir / file_name, article, progress)
         return article
 

@@ -315,7 +315,9 @@ def test_quotes_carry_full_attribution(corpus_assistant):
     assert poll and poll[0].attribution().startswith("Lami Kim, “")
 
 
-@pytest.mark.parametrize("topic", ["South Korea's leverage over Moscow", "What should South Korea do?", "Seoul's response"])
+@pytest.mark.parametrize(
+    "topic", ["South Korea's leverage over Moscow", "What should South Korea do?", "Seoul's response"]
+)
 def test_quotes_on_a_topic_named_by_a_heading_quote_sentences_not_the_heading(corpus_assistant, topic):
     """A section heading names the topic but says nothing about it; the model scores it high for a
     topic worded like it, and a quote list of headings would be useless to paste."""

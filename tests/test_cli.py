@@ -57,8 +57,11 @@ def test_sync_shows_progress_and_bad_files_fail_with_one_line_each(run):
 def test_adding_the_same_article_twice_is_refused_naming_the_existing_one(run):
     result = run("ingest", "add", str(SEEDS / "000_7a5f3811124590e6.txt"))
     assert result.returncode == 1
-    assert "north-korea-in-ukraine-south-korea-response.md" in result.stderr
-    assert not (run.corpus / "000_7a5f3811124590e6.md").exists()
+    assert result.stderr.strip() == (
+        "error: 000-7a5f3811124590e6.md: same text as the article already in the corpus: "
+        "north-korea-in-ukraine-south-korea-response.md"
+    )
+    assert not (run.corpus / "000-7a5f3811124590e6.md").exists()  # the name add would have written
 
 
 def test_ask_prints_answer_and_numbered_sources(run):

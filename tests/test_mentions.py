@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.mentions import names
+from assistant.answer.mentions import names, whole_name
 from footnote.text import stem_words
 from ingest.search_index import unaccented, word_forms
 
@@ -85,3 +85,19 @@ def test_names_are_compared_without_accents():
 def test_only_the_accents_of_latin_letters_are_dropped():
     """Hangul syllables and kana voicing marks are part of the letter: 김정은 is not 김정일 less an edit."""
     assert unaccented("김정은, ガザ") == "김정은, ガザ"
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "said"),
+    [
+        ("What did the European Central Bank decide in March?", "Central", "European Central Bank"),
+        ("What do the Federal Reserve minutes say?", "Reserve", "Federal Reserve"),
+        ("What did the Bank of England say? And the Reserve Bank of India?", "India", "Reserve Bank of India"),
+        ("Why did Portugal's ports stop Niger-bound containers?", "Portugal", "Portugal"),
+        ("How did the Indus commission respond?", "Indus", "Indus"),
+    ],
+)
+def test_a_refusal_names_the_whole_name_the_missing_word_is_part_of(question, word, said):
+    """A notice saying no article mentions “Central” would leave the reader guessing: it names what they
+    asked about."""
+    assert whole_name(question, word) == said

@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant.answer.compose import compose, refusal
 from assistant.answer.kinds import missing
-from assistant.answer.mentions import absent, no_mention, unmentioned
+from assistant.answer.mentions import absent, no_mention, unmentioned, whole_name
 from assistant.retriever import Retrieval
 from assistant.scorer import MODEL_DIR, AnswerScorer, Candidate, load_scorer
 from assistant.topics import Topic, names, topic_of
@@ -216,7 +216,13 @@ class ExtractiveAnswerer:
                 return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=notice)
         absent = self.unmentioned(question)
         if absent:
-            return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p, notice=no_mention(absent[0]))
+            return refusal(
+                question,
+                retrieval,
+                RefusalReason.NOT_ANSWERED,
+                best=p,
+                notice=no_mention(whole_name(question, absent[0])),
+            )
         if p < self.settings.min_answerability:
             return refusal(question, retrieval, RefusalReason.NOT_ANSWERED, best=p)
         quotes = self.choose(reading.sentences)

@@ -36,7 +36,7 @@ from langchain_core.runnables import Runnable
 
 from assistant.answer.claims import complete_prefix
 from assistant.answer.compose import REFUSAL, refusal
-from assistant.answer.mentions import no_mention
+from assistant.answer.mentions import no_mention, whole_name
 from assistant.answer.verify import Thresholds, Verified, Verifier
 from assistant.retriever import Retrieval
 from footnote.settings import Settings
@@ -230,7 +230,9 @@ class LLMAnswerer:
             return
         absent = self.unmentioned(question) if self.unmentioned else []
         if absent:
-            yield refusal(question, retrieval, RefusalReason.NOT_ANSWERED, notice=no_mention(absent[0]))
+            yield refusal(
+                question, retrieval, RefusalReason.NOT_ANSWERED, notice=no_mention(whole_name(question, absent[0]))
+            )
             return
         inputs = self.inputs(question, sources, history)
         verifier: Verifier | None = None

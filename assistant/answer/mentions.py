@@ -101,6 +101,27 @@ def no_mention(name: str) -> str:
     return f"No article mentions “{name}”."
 
 
+# A run of capitalised words, "of"/"for"/"the"/"and" allowed inside: "European Central Bank",
+# "Bank of England", "Ministry for Foreign Affairs".
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|du|la)\s+)*[A-Z][\w'’.-]*)*")
+
+
+def whole_name(question: str, name: str) -> str:
+    """The full name a refused word is part of, as the question writes it: "European Central Bank"
+    for "Central", so the notice names what the reader asked about. A run's first word is left out
+    when it opens the question or a sentence, or is a function word ("What", "Did")."""
+    for match in _NAME_RUN.finditer(question):
+        before = question[: match.start()]
+        opens = bool(_QUESTION_START.match(before) or _SENTENCE_END.search(before))
+        parts = [_POSSESSIVE.sub("", p.rstrip(".,;:?!")) for p in match.group().split()]
+        while parts and (opens or parts[0].lower() in FUNCTION_WORDS):
+            parts, opens = parts[1:], False
+        if name in parts:
+            return " ".join(parts)
+    return name
+
+
 def names(question: str) -> list[str]:
     """The names in a question as typed: capitalised words, not the first word of a sentence,
     not function words or months, no abbreviations, and not a name that follows a title
