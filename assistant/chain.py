@@ -13,13 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
+from assistant.answer.compose import refusal
 from assistant.answer.extractive import best_per_passage
+from assistant.answer.mentions import no_mention, whole_name
 from assistant.authors import about_their_articles, author_names
 from assistant.compare import Comparer, Comparison
 from assistant.followup import search_query
 from assistant.retriever import Filters, HybridRetriever, Retrieval
 from footnote.settings import Settings
-from footnote.types import Answer, Citation
+from footnote.types import Answer, Citation, RefusalReason
 
 MAX_QUESTION_CHARS = 2000
 
@@ -156,9 +158,16 @@ class Assistant:
         return self.comparer.timeline(clean_question(topic)[0], filters, count)
 
     def quotes(self, topic: str, filters: Filters | None = None, count: int | None = None) -> Answer:
-        """The best verbatim quotes on a topic, one per passage, ready to paste with attribution."""
+        """The best verbatim quotes on a topic, one per passage, ready to paste with attribution.
+
+        None when the topic names what no article mentions ("the European Central Bank"): the
+        closest sentences would be about something else (assistant/answer/mentions.py)."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
+        absent = self.reader.unmentioned(question)
+        if absent:
+            unmentioned = no_mention(whole_name(question, absent[0]))
+            return with_notice(refusal(question, retrieval, RefusalReason.NOT_ANSWERED, notice=unmentioned), notice)
         picked = best_per_passage(self.reader.read(question, retrieval).sentences)[: count or self.settings.quote_count]
         citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]
         text = "\n\n".join(f"“{c.quote}” — {c.attribution()} [{c.n}]" for c in citations)

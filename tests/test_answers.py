@@ -331,6 +331,13 @@ def test_quotes_on_a_topic_named_by_a_heading_quote_sentences_not_the_heading(co
     assert quotes and not set(quotes) & headings, quotes
 
 
+def test_quotes_on_what_no_article_mentions_are_none_and_say_so(corpus_assistant):
+    """The closest sentences would be about something else, pasted as if on the topic."""
+    answer = corpus_assistant.quotes("What the European Central Bank decided on rates")
+    assert answer.abstained and not answer.citations and answer.sources
+    assert answer.notice == "No article mentions “European Central Bank”."
+
+
 def test_answering_runs_the_model_on_the_question_only(corpus_assistant, monkeypatch):
     """Sentence vectors come from the index, so an answer costs one encode however many passages it reads."""
     embedder = corpus_assistant.index.embedder

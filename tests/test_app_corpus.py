@@ -215,7 +215,7 @@ def test_add_refuses_a_missing_draft_and_a_date_that_is_not_one(corpus):
     draft = draft_from_text("Herring prices rose in the spring.")
 
     with pytest.warns(UserWarning, match="is not a date"):
-        refused = corpus.add(draft, "Herring", "", "7 Nov 2024", "", "")
+        refused = corpus.add(draft, "Herring", "", "next Tuesday", "", "")
 
     assert refused["draft"] is draft and "title" not in refused  # what was typed stays to be corrected
 

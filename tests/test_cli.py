@@ -75,6 +75,8 @@ def test_quote_prints_quotes_ready_to_paste(run):
     result = run("assistant", "quote", "public opinion on supplying arms", "--count", "2")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("    — ") == 2
+    elsewhere = run("assistant", "quote", "What the European Central Bank decided on rates")
+    assert elsewhere.returncode == 0 and elsewhere.stdout == "No article mentions “European Central Bank”.\n"
 
 
 def test_empty_question_exits_with_a_message(run):

@@ -15,14 +15,13 @@ from typing import Any
 import gradio as gr
 
 from footnote.settings import Settings
-from footnote.types import ArticleMeta
+from footnote.types import ArticleMeta, iso_date
 from ingest.errors import IngestError
 from ingest.fetch import fetch_draft
 from ingest.frontmatter import clean_tags
 from ingest.library import Library, derive_title, slugify
 from ingest.load import ADD_SUFFIXES, Draft
 from ui.filters import (
-    ISO_DATE,
     TABLE_HEADERS,
     TABLE_TYPES,
     TABLE_WIDTHS,
@@ -215,8 +214,11 @@ class CorpusTab(ManageHandlers):
         overrides = {k: v.strip() for k, v in fields.items() if v and v.strip()}
         if draft is None:
             return self._form_kept(draft, "Choose a file, paste text or fetch a URL first.")
-        if not ISO_DATE.match(overrides.get("published", "2000")):
-            return self._form_kept(draft, f"“{overrides['published']}” is not a date: write it as 2024-11-07.")
+        try:  # ISO, or a date written out ("7 Nov 2024"), as in front matter (footnote.types.iso_date)
+            if overrides.get("published"):
+                overrides["published"] = iso_date(overrides["published"])
+        except ValueError as exc:
+            return self._form_kept(draft, f"{exc}.")
         name = article_file_name(draft, overrides)
         try:
             extra_tags = clean_tags(tags, name)  # refused before anything else is asked or written
