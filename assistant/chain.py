@@ -160,8 +160,9 @@ class Assistant:
     def quotes(self, topic: str, filters: Filters | None = None, count: int | None = None) -> Answer:
         """The best verbatim quotes on a topic, one per passage, ready to paste with attribution.
 
-        None when the topic names what no article mentions ("the European Central Bank"): the
-        closest sentences would be about something else (assistant/answer/mentions.py)."""
+        No quotes, and a notice saying so, when the topic names what no article mentions ("the
+        European Central Bank"): the closest sentences would be about something else
+        (assistant/answer/mentions.py)."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
         absent = self.reader.unmentioned(question)

@@ -144,7 +144,7 @@ def quote(
         typer.echo(answer.model_dump_json(indent=2))
         return
     if not answer.citations:  # nothing to quote: say why, rather than print nothing
-        typer.echo(answer.notice or answer.text)
+        typer.echo(answer.notice or "No passage of the corpus matches this topic.")
     for c in answer.citations:
         typer.echo(paste(c.quote, c, style) + "\n" if style else f"“{c.quote}”\n    — {c.attribution()}\n")
 

@@ -89,9 +89,15 @@ def iso_date(text: str) -> str:
     """A publication date as ISO text: as given when it is ISO already (a year, a month, a day, a
     time), from a date written out in English otherwise; "" for none. Raises ValueError."""
     text = " ".join(text.split())
-    if not text or _ISO.fullmatch(text):
+    if not text:
         return text
+    if _ISO.fullmatch(text):
+        if _real_date(text[:10]):
+            return text
+        raise ValueError(f"“{text}” is not a date: no such day")
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(".", ""))
+    cleaned = re.sub(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,? ", "", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\bSept\b", "Sep", cleaned, flags=re.IGNORECASE)
     for pattern in _WRITTEN_DATES:
         try:
             parsed = dt.datetime.strptime(cleaned, pattern)
@@ -99,6 +105,15 @@ def iso_date(text: str) -> str:
             continue
         return parsed.strftime("%Y-%m" if "%d" not in pattern else "%Y-%m-%d")
     raise ValueError(f"“{text}” is not a date: write it as 2024-11-07 (or 2024-11, or 2024)")
+
+
+def _real_date(iso: str) -> bool:
+    """Whether an ISO year, month or day (2024, 2024-11, 2024-11-07) exists."""
+    try:
+        dt.date.fromisoformat((iso + "-01-01")[:10] if len(iso) < 10 else iso)
+    except ValueError:
+        return False
+    return True
 
 
 MAX_TAG_CHARS = 100

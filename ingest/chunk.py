@@ -90,5 +90,24 @@ def chunk_article(article: Article, target_chars: int) -> list[Passage]:
     return passages
 
 
+def paragraph_at(article_id: str, text: str, start: int, section: str, first: int, offset: int) -> int:
+    """The article's paragraph number at ``offset`` of a passage (``text``, from ``start``), whose
+    first paragraph is ``first``: a passage holds several paragraphs, and the index keeps only its
+    first one's number, so a citation or a checked quote counts the rest. The passage is cut into
+    blocks as its article was (ingest/segment.py); its opening headings, which it holds without
+    their "#" (or "=") but perhaps with closing markup ("Title #"), count for nothing, as here."""
+    if not first:
+        return 0  # unknown
+    headings = {h.strip() for h in section.split(SECTION_SEPARATOR)}
+    counted = [
+        b
+        for b in segment(text, 0, is_markdown(article_id))
+        if b.kind == "paragraph"
+        and b.start <= offset - start
+        and text[b.start : b.end].strip().rstrip("#= \t") not in headings
+    ]
+    return first + max(len(counted) - 1, 0)
+
+
 def _length(spans: list[Span]) -> int:
     return spans[-1].end - spans[0].start

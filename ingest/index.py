@@ -117,9 +117,11 @@ class Index:
             copies = _copies(loaded, indexed)
             for article in loaded:
                 copied = copies.get(article.id)
-                if copied:  # not indexed (and not kept indexed): its text is, under the other name
+                if copied:  # its text is indexed under the other name; refused like any bad file
                     problem = f"same text as {copied}, which is indexed; this copy is not"
                     report.errors.append(IngestError(article.id, problem))
+                    if article.id in indexed:
+                        seen.add(article.id)  # what it held before stays, as for a file that fails to load
                     continue
                 seen.add(article.id)
                 state = indexed.get(article.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -42,6 +43,7 @@ class Library:
         self.corpus_dir.mkdir(parents=True, exist_ok=True)
         # absolute, so an article's path (resolved against escapes, ``_path_of``) is always inside it
         self.corpus_dir = self.corpus_dir.resolve()
+        self._adding = threading.Lock()
 
     def sync(self, progress: Progress | None = None, show_bar: bool = False) -> SyncReport:
         return self.index.sync(self.corpus_dir, progress, show_bar)
@@ -124,13 +126,7 @@ class Library:
         ``tags`` are added to any the draft's front matter already has. A file name an article
         already has is refused unless ``replace``: writing it would overwrite that article, which
         the user must have agreed to (the app asks; ``footnote add --replace``)."""
-        given = {k: v for k, v in (overrides or {}).items() if v}
-        if "published" in given:  # written into the front matter as ISO text, as it is read back
-            try:
-                given["published"] = iso_date(given["published"])
-            except ValueError as exc:
-                raise IngestError(name or draft.stem or "pasted text", str(exc)) from None
-        meta = draft.meta.model_copy(update=given)
+        meta = draft.meta.model_copy(update={k: v for k, v in (overrides or {}).items() if v})
         if tags:
             meta.tags = clean_tags([*meta.tags, *clean_tags(tags, name or draft.stem)], name or draft.stem)
         if not meta.title:
@@ -138,14 +134,19 @@ class Library:
         elif overrides and overrides.get("title"):
             meta.title_derived = False
         file_name = safe_file_name(name) if name else slugify(draft.stem or meta.title) + ".md"
+        try:  # written into the front matter as ISO text, as it is read back ("7 Nov 2024": 2024-11-07)
+            meta.published = iso_date(meta.published)
+        except ValueError as exc:
+            raise IngestError(file_name, str(exc)) from None
         article = parse_article(file_name, render_article(meta, draft.body.strip("\n")))
         target = self.corpus_dir / file_name
-        if target.exists() and not replace:
-            raise NameTaken(file_name, f"the corpus already has an article by this name ({self._title_of(target)})")
-        duplicate = self.find_duplicate(article)
-        if duplicate:
-            raise IngestError(file_name, f"same text as the article already in the corpus: {duplicate}")
-        self._write_and_index(self.corpus_dir / file_name, article, progress)
+        with self._adding:  # two adds of one new name at once (two app sessions): the second is refused
+            if target.exists() and not replace:
+                raise NameTaken(file_name, f"the corpus already has an article by this name ({self._title_of(target)})")
+            duplicate = self.find_duplicate(article)
+            if duplicate:
+                raise IngestError(file_name, f"same text as the article already in the corpus: {duplicate}")
+            self._write_and_index(target, article, progress)
         return article
 
     def _title_of(self, path: Path) -> str:

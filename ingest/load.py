@@ -19,7 +19,7 @@ from ingest.frontmatter import split_front_matter
 
 CORPUS_SUFFIXES = (".md", ".markdown", ".txt")
 # A saved web page under a text file's name: its markup and scripts would be read, and quoted, as text.
-_HTML_PAGE = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_PAGE = re.compile(r"\A\s*(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
 ADD_SUFFIXES = (*CORPUS_SUFFIXES, ".html", ".htm", ".pdf", ".docx")
 
 

@@ -175,3 +175,14 @@ def test_cli_add_of_bad_files_exits_non_zero_with_one_line_each(tmp_path, librar
         "error: bin.txt: file looks binary, not text",
     ]
     assert snapshot(library) == before
+
+
+def test_a_date_written_out_is_added_as_iso_text_and_one_that_is_not_a_date_is_refused(library):
+    draft = library.draft_from_file("herons.md", b"Herons of the Vell estuary nest in March.\n")
+    article = library.add(draft, overrides={"published": "7 Nov 2024"})
+    assert "\npublished: '2024-11-07'\n" in (library.corpus_dir / article.id).read_text(encoding="utf-8")
+    before = snapshot(library)
+    other = library.draft_from_file("egrets.md", b"Egrets of the Vell estuary nest in April.\n")
+    with pytest.raises(IngestError, match=r"egrets\.md: “next Tuesday” is not a date"):
+        library.add(other, overrides={"published": "next Tuesday"})
+    assert snapshot(library) == before

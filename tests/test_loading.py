@@ -93,6 +93,8 @@ def test_rendered_front_matter_round_trips():
         ("Nov. 7th, 2024", "2024-11-07"),
         ("November 2024", "2024-11"),
         ("2024/11/07", "2024-11-07"),
+        ("Thursday, 7 November 2024", "2024-11-07"),
+        ("Sept. 7, 2024", "2024-09-07"),
         ("", ""),
     ],
 )
@@ -114,3 +116,20 @@ def test_a_web_page_saved_as_markdown_is_converted_when_added_and_refused_in_the
     assert "<" not in draft.body and "alert" not in draft.body
     with pytest.raises(IngestError, match="web page"):
         parse_article("chile.md", page)
+
+
+@pytest.mark.parametrize("written", ["2024-13-45", "2024-02-30", "0000", "2024-13", "next Tuesday", "soon"])
+def test_a_publication_date_that_is_not_one_is_refused_naming_the_file(written):
+    with pytest.raises(IngestError, match="is not a date") as info:
+        parse_article("a.md", f"---\npublished: '{written}'\n---\nThe text.\n")
+    assert info.value.source == "a.md"
+
+
+def test_yaml_dates_years_and_times_are_iso_text():
+    """YAML reads 2024 as a number and an unquoted date or time as one: each is kept as ISO text."""
+    for written, iso in [
+        ("2024", "2024"),
+        ("2024-11-07", "2024-11-07"),
+        ("2024-11-07 09:30:00", "2024-11-07T09:30:00"),
+    ]:
+        assert parse_article("a.md", f"---\npublished: {written}\n---\nThe text.\n").meta.published == iso

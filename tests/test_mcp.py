@@ -172,6 +172,12 @@ def test_quotes_are_verbatim_with_attribution(served):
     tagged = data(tool(served.url, "quotes", topic="what otters eat", tag="wildlife"))["quotes"]
     assert tagged and {q["article_id"] for q in tagged} == {OTTERS_ARTICLE}
     assert "between 1 and 20" in error(tool(served.url, "quotes", topic="soldiers", count=0))
+    elsewhere = data(tool(served.url, "quotes", topic="What the European Central Bank decided on rates"))
+    assert elsewhere == {
+        "topic": "What the European Central Bank decided on rates",
+        "notice": "No article mentions “European Central Bank”.",
+        "quotes": [],
+    }
 
 
 def test_list_articles_with_their_metadata_and_tags(served):

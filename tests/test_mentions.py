@@ -95,6 +95,12 @@ def test_only_the_accents_of_latin_letters_are_dropped():
         ("What did the Bank of England say? And the Reserve Bank of India?", "India", "Reserve Bank of India"),
         ("Why did Portugal's ports stop Niger-bound containers?", "Portugal", "Portugal"),
         ("How did the Indus commission respond?", "Indus", "Indus"),
+        ("Did France and Germany agree on it?", "Germany", "Germany"),  # two names, not one
+        ("How did the Bank of England and the European Central Bank decide?", "Central", "European Central Bank"),
+        ("Did Lagarde speak. Then Powell?", "Powell", "Powell"),  # a full stop ends a name
+        ("What do the U.S. Federal Reserve minutes say?", "Reserve", "U.S. Federal Reserve"),  # an initialism's doesn't
+        ("Why did Rolls-Royce cut jobs?", "Royce", "Rolls-Royce"),
+        ("What about the Ministry for the Environment?", "Environment", "Ministry for the Environment"),
     ],
 )
 def test_a_refusal_names_the_whole_name_the_missing_word_is_part_of(question, word, said):

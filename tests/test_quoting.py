@@ -171,3 +171,34 @@ def test_a_citation_gives_the_paragraph_its_quote_is_in_not_its_passage_s_first(
         "Dr. Sophea Chan, a hydrologist, said the flows matter.": 4,
         "A last paragraph here.": 5,
     }
+
+
+@pytest.mark.parametrize("target", [60, 150, 800])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MEKONG,
+        "# Title #\n\nPara one. It runs on.\n\nPara two is here, longer than the others are.\n\n## Part #\n\nThree.\n",
+        "A Title Line\n\nFirst paragraph of plain text. Another sentence of it.\n\nShort Heading\n\nMore text here.\n",
+    ],
+    ids=["markdown", "closing-markup", "plain-text"],
+)
+def test_every_sentence_is_cited_in_the_paragraph_the_whole_article_puts_it_in(text, target):
+    """However the article is cut into passages (small ones start mid-paragraph), each sentence's
+    paragraph is the one counted over the whole article, headings not counted."""
+    from ingest.chunk import is_markdown, paragraph_at
+    from ingest.segment import segment
+
+    name = "a.md" if text.startswith(("#", "---")) else "a.txt"
+    article = parse_article(name, text)
+    paragraphs = [b for b in segment(article.content, article.body_start, is_markdown(name)) if b.kind == "paragraph"]
+    checked = 0
+    for p in chunk_article(article, target):
+        for s in p.sentences:
+            holding = [i for i, b in enumerate(paragraphs, 1) if b.start <= s.start < b.end]
+            if holding:  # a heading is in no paragraph
+                assert paragraph_at(name, p.text, p.start, p.section, p.paragraph, s.start) == holding[0], text[
+                    s.start : s.end
+                ]
+                checked += 1
+    assert checked >= 3

@@ -41,6 +41,22 @@ def test_a_copy_of_an_indexed_article_under_another_name_is_refused_by_name(libr
     assert passage_articles(library.index) == before
     (library.corpus_dir / "a-copy.md").write_text(text + "\nA note the copy adds.\n", encoding="utf-8")
     assert library.sync().added == ["a-copy.md"]  # no longer the same text: an article of its own
+    held = passage_articles(library.index)["a-copy.md"]
+    (library.corpus_dir / "a-copy.md").write_text(text, encoding="utf-8")  # edited back into a copy
+    report = library.sync()
+    assert [e.source for e in report.errors] == ["a-copy.md"] and not report.removed
+    assert passage_articles(library.index)["a-copy.md"] == held  # refused like a bad file: as it was
+
+
+def test_of_two_new_files_with_one_text_the_first_by_name_is_indexed(library):
+    text = "---\ntitle: Herons\n---\nHerons of the Vell estuary nest in March.\n"
+    for name in ("b-herons.md", "a-herons.md"):
+        (library.corpus_dir / name).write_text(text, encoding="utf-8")
+    report = library.sync()
+    assert report.added == ["a-herons.md"]
+    assert [str(e) for e in report.errors] == [
+        "b-herons.md: same text as a-herons.md, which is indexed; this copy is not"
+    ]
 
 
 def test_editing_one_article_reembeds_that_article_only(library):

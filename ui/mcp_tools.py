@@ -99,7 +99,8 @@ class McpTools:
         """Find the best verbatim quotes on a topic in the policy articles of the Footnote corpus, one
         per passage, each with its attribution, ready to cite. Use it to gather quotations for
         writing; use ask to answer a question.
-        Answers with JSON: {"topic": the topic as searched, "quotes": [{"n", "quote", "article_id",
+        Answers with JSON: {"topic": the topic as searched, "notice": why there are none (a name no
+        article mentions) or "", "quotes": [{"n", "quote", "article_id",
         "title", "attribution", "url", "section", "paragraph", "start", "end"}]}, best first. Each
         quote is the article's text from character start to end, exactly.
 
@@ -115,7 +116,9 @@ class McpTools:
             answer = self.assistant.quotes(topic, filters, count)
         except QuestionError as exc:
             raise ToolError(str(exc).replace("question", "topic")) from None
-        return _json({"topic": answer.question, "quotes": [_citation(c) for c in answer.citations]})
+        return _json(
+            {"topic": answer.question, "notice": answer.notice, "quotes": [_citation(c) for c in answer.citations]}
+        )
 
     def check_quote(self, text: str) -> str:
         """Check whether a quotation is really in the policy articles of the Footnote corpus: where,

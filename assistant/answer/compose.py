@@ -12,8 +12,7 @@ from typing import Protocol
 
 from assistant.retriever import Retrieval
 from footnote.types import Answer, Citation, RefusalReason, Source
-from ingest.chunk import SECTION_SEPARATOR, is_markdown
-from ingest.segment import segment
+from ingest.chunk import paragraph_at
 
 REFUSAL = RefusalReason.NOT_ANSWERED.message  # what a language model is told to reply when it cannot answer
 
@@ -70,7 +69,7 @@ def cite(n: int, source: Source, start: int, end: int) -> Citation:
     """Citation ``n`` of ``content[start:end]``, a span inside ``source``."""
     return Citation(
         n=n,
-        **(source.placement() | {"page": source.page_at(start), "paragraph": paragraph_at(source, start)}),
+        **(source.placement() | {"page": source.page_at(start), "paragraph": paragraph_of(source, start)}),
         quote=source.text[start - source.start : end - source.start],
         start=start,
         end=end,
@@ -80,21 +79,9 @@ def cite(n: int, source: Source, start: int, end: int) -> Citation:
     )
 
 
-def paragraph_at(source: Source, offset: int) -> int:
-    """The article's paragraph number at ``offset``: a passage holds several paragraphs, and the
-    index keeps only its first one's number (``Passage.paragraph``). The passage is cut into blocks
-    as its article was (ingest/segment.py): every paragraph that starts before ``offset`` after the
-    passage's first one adds one; headings count for nothing, as at indexing."""
-    if not source.paragraph:
-        return 0  # unknown
-    headings = {h.strip() for h in source.section.split(SECTION_SEPARATOR)}  # as in the passage: no "#"
-    before = [
-        b
-        for b in segment(source.text, 0, is_markdown(source.article_id))
-        if b.kind == "paragraph" and b.start <= offset - source.start
-        and source.text[b.start : b.end].strip() not in headings
-    ]  # fmt: skip
-    return source.paragraph + max(len(before) - 1, 0)
+def paragraph_of(source: Source, offset: int) -> int:
+    """The article's paragraph number at ``offset`` in the passage (``ingest.chunk.paragraph_at``)."""
+    return paragraph_at(source.article_id, source.text, source.start, source.section, source.paragraph, offset)
 
 
 def refusal(

@@ -101,24 +101,35 @@ def no_mention(name: str) -> str:
     return f"No article mentions “{name}”."
 
 
-# A run of capitalised words, "of"/"for"/"the"/"and" allowed inside: "European Central Bank",
-# "Bank of England", "Ministry for Foreign Affairs".
+# A run of capitalised words, "of"/"for" (and "the" after them) allowed inside: "European Central
+# Bank", "Bank of England", "Ministry for the Environment". Not "and": "France and Germany" are two.
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|de|du|la)\s+(?:the\s+)?)?[A-Z][\w'’.-]*)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|du|la)\s+)*[A-Z][\w'’.-]*)*")
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+")  # "U.S.": its full stop ends no sentence
 
 
 def whole_name(question: str, name: str) -> str:
     """The full name a refused word is part of, as the question writes it: "European Central Bank"
     for "Central", so the notice names what the reader asked about. A run's first word is left out
-    when it opens the question or a sentence, or is a function word ("What", "Did")."""
+    when it opens the question or a sentence, or is a function word ("What", "Did"); a full stop
+    ends a run ("Lagarde. Then"), but not an initialism's ("the U.S. Federal Reserve")."""
     for match in _NAME_RUN.finditer(question):
         before = question[: match.start()]
         opens = bool(_QUESTION_START.match(before) or _SENTENCE_END.search(before))
-        parts = [_POSSESSIVE.sub("", p.rstrip(".,;:?!")) for p in match.group().split()]
-        while parts and (opens or parts[0].lower() in FUNCTION_WORDS):
-            parts, opens = parts[1:], False
-        if name in parts:
-            return " ".join(parts)
+        runs: list[list[str]] = [[]]
+        for token in match.group().split():
+            if opens or (not runs[-1] and token.lower() in FUNCTION_WORDS):
+                opens = False
+                continue
+            word = _POSSESSIVE.sub("", token.rstrip(",;:?!"))
+            ends = word.endswith(".") and not _INITIALISM.fullmatch(word)
+            runs[-1].append(word.rstrip(".") if ends else word)
+            if ends:  # the next word opens a sentence
+                runs.append([])
+                opens = True
+        for run in runs:
+            if any(name in w.split("-") for w in run):  # "Royce" is in "Rolls-Royce"
+                return " ".join(run)
     return name
 
 

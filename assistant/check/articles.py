@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from footnote.types import content_hash
+from ingest.chunk import paragraph_at
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,13 @@ class ArticleText:
     passages: tuple[tuple[int, int, str, int], ...] = ()  # (start, end, section, paragraph), in order
 
     def place(self, pos: int) -> tuple[str, int]:
-        """Section and paragraph of the passage holding ``pos``."""
+        """Section and paragraph at ``pos``: the passage's section, and the paragraph ``pos`` is in
+        (counted as a citation counts it, ``ingest.chunk.paragraph_at``)."""
         if not self.passages:
             return "", 0
         i = max(0, bisect.bisect_right([p[0] for p in self.passages], pos) - 1)
-        return self.passages[i][2], self.passages[i][3]
+        start, end, section, first = self.passages[i]
+        return section, paragraph_at(self.article_id, self.content[start:end], start, section, first, pos)
 
     def passage_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The passages around a span, whole."""
