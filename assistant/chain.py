@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from assistant.answer import Answerer, AnswerSettings, ExtractiveAnswerer, cite
 from assistant.answer.compose import refusal
 from assistant.answer.extractive import best_per_passage
-from assistant.answer.mentions import no_mention, whole_name
 from assistant.authors import about_their_articles, author_names
 from assistant.compare import Comparer, Comparison
 from assistant.followup import search_query
@@ -153,6 +152,10 @@ class Assistant:
         """What each article says on ``topic``, side by side (assistant/compare.py)."""
         return self.comparer.compare(clean_question(topic)[0], filters)
 
+    def unmentioned(self, topic: str) -> str:
+        """The notice for a topic naming what no article mentions, or "" (assistant/compare.py)."""
+        return self.comparer.unmentioned(clean_question(topic)[0])
+
     def timeline(self, topic: str, filters: Filters | None = None, count: int = 12) -> list[Citation]:
         """The topic's quotes across the corpus in order of publication (assistant/compare.py)."""
         return self.comparer.timeline(clean_question(topic)[0], filters, count)
@@ -165,9 +168,8 @@ class Assistant:
         (assistant/answer/mentions.py)."""
         question, notice = clean_question(topic)
         retrieval = self.retriever.retrieve(question, filters)
-        absent = self.reader.unmentioned(question)
-        if absent:
-            unmentioned = no_mention(whole_name(question, absent[0]))
+        unmentioned = self.comparer.unmentioned(question)
+        if unmentioned:
             return with_notice(refusal(question, retrieval, RefusalReason.NOT_ANSWERED, notice=unmentioned), notice)
         picked = best_per_passage(self.reader.read(question, retrieval).sentences)[: count or self.settings.quote_count]
         citations = [cite(i + 1, s.source, s.start, s.end) for i, s in enumerate(picked)]

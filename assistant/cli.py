@@ -181,6 +181,8 @@ def timeline(
     except QuestionError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not quotes:  # say why, rather than print nothing
+        typer.echo(assistant.unmentioned(topic) or "No passage of the corpus matches this topic.")
     for c in quotes:
         typer.echo(f"{c.published or 'undated'}  “{c.quote}”\n    — {c.attribution()}\n")
 

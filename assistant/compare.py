@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import cite
 from assistant.answer.extractive import ExtractiveAnswerer, ScoredSentence, best_per_passage
+from assistant.answer.mentions import no_mention, whole_name
 from assistant.retriever import Filters, HybridRetriever
 from footnote.attribution import paste
 from footnote.types import Citation
@@ -59,10 +60,13 @@ class Comparison:
     speaking: list[ArticleSays]  # by publication date, undated last
     silent: list[ArticleSays]  # searched, but below the answerability threshold
     same_points: list[SamePoint]
+    notice: str = ""  # why no article speaks to it, when that is known ("No article mentions …")
 
     def markdown(self) -> str:
         """The comparison as Markdown, every quote with its full attribution (for export)."""
         lines = [f"# What the articles say: {self.topic}", ""]
+        if self.notice:
+            lines += [f"*{self.notice}*", ""]
         for a in self.speaking:
             byline = ", ".join(x for x in (a.author, a.publisher, a.published) if x)
             lines += [f"## {a.title}", *([f"*{byline}*"] if byline else []), ""]
@@ -89,7 +93,16 @@ class Comparer:
         self.articles = articles  # most articles compared
         self.per_article = per_article  # quotes shown per article
 
+    def unmentioned(self, topic: str) -> str:
+        """ "No article mentions “X”." when the topic names what no article mentions, else "": each
+        article's best sentences would then be about something else (assistant/answer/mentions.py)."""
+        absent = self.reader.unmentioned(topic)
+        return no_mention(whole_name(topic, absent[0])) if absent else ""
+
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
+        notice = self.unmentioned(topic)
+        if notice:
+            return Comparison(topic, [], [], [], notice)
         vector = self.retriever.index.embedder.embed_one(topic)  # one encoding for every search below
         ids = self._articles(topic, filters, vector)
         said = [self._article(topic, aid, filters, vector) for aid in ids]
@@ -100,7 +113,10 @@ class Comparer:
         return Comparison(topic, speaking, silent, self._same_points(speaking))
 
     def timeline(self, topic: str, filters: Filters | None = None, count: int = 12) -> list[Citation]:
-        """The topic's best quotes, one per passage, ordered by their article's publication date."""
+        """The topic's best quotes, one per passage, ordered by their article's publication date;
+        none when the topic names what no article mentions (``unmentioned``)."""
+        if self.unmentioned(topic):
+            return []
         vector = self.retriever.index.embedder.embed_one(topic)
         picked: list[ScoredSentence] = []
         for aid in self._articles(topic, filters, vector):

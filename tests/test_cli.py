@@ -116,3 +116,5 @@ def test_compare_and_timeline_from_the_command_line(run):
     assert markdown.startswith("# What the articles say: Should South Korea send weapons to Ukraine?")
     timeline = run("assistant", "timeline", "North Korean troops in Russia", "--count", "3")
     assert timeline.returncode == 0 and timeline.stdout.count("\n    — ") == 3
+    elsewhere = run("assistant", "timeline", "The European Central Bank on rates")
+    assert elsewhere.returncode == 0 and elsewhere.stdout == "No article mentions “European Central Bank”.\n"

@@ -61,8 +61,8 @@ def test_the_comparison_exports_as_markdown_with_attributions(assistant):
 
 
 def test_a_question_no_article_answers_lists_them_as_not_addressing_it(assistant):
-    result = assistant.compare("What is the capital of Peru?")
-    assert result.speaking == [] and result.silent
+    result = assistant.compare("What is the recipe for kimchi jjigae?")
+    assert result.speaking == [] and result.silent and not result.notice
     assert "## Not addressing it" in result.markdown()
 
 
@@ -73,3 +73,14 @@ def test_the_timeline_runs_in_order_of_publication_undated_last(assistant, libra
     firsts = [bool(q.published) for q in quotes]
     assert firsts == sorted(firsts, reverse=True)  # every dated quote before every undated one
     assert all(library.article(q.article_id).content[q.start : q.end] == q.quote for q in quotes)
+
+
+def test_a_topic_no_article_mentions_is_compared_and_timed_as_such(assistant):
+    """Each article's best sentences would be about something else, shown as what it says."""
+    topic = "What did the European Central Bank decide on rates?"
+    comparison = assistant.compare(topic)
+    assert comparison.notice == "No article mentions “European Central Bank”."
+    assert not comparison.speaking and not comparison.silent and not comparison.same_points
+    assert "*No article mentions “European Central Bank”.*" in comparison.markdown()
+    assert assistant.timeline(topic) == []
+    assert assistant.unmentioned(topic) == comparison.notice

@@ -246,7 +246,8 @@ class AskTab:
         if mode == COMPARE:
             turn = compare_turn(self.assistant.compare(question, filters))
         else:
-            turn = timeline_turn(shown, self.assistant.timeline(question, filters))
+            quotes = self.assistant.timeline(question, filters)
+            turn = timeline_turn(shown, quotes, "" if quotes else self.assistant.unmentioned(question))
         yield self._view([*turns, turn], "", filters_note(filters), settled=True)
 
     def _answer(self, question, mode, filters, turns, keep_on_error) -> Iterator[Updates]:

@@ -44,10 +44,10 @@ def compare_turn(comparison: Comparison) -> Turn:
     return Turn(comparison.topic, COMPARE, answer, comparison=numbered)
 
 
-def timeline_turn(topic: str, citations: list[Citation]) -> Turn:
+def timeline_turn(topic: str, citations: list[Citation], notice: str = "") -> Turn:
     """The timeline as a turn: its quotes, already in order of publication, are its citations."""
     text = "\n".join(f"{c.published or UNDATED} — “{c.quote}” [{c.n}]" for c in citations)
-    return Turn(topic, TIMELINE, Answer(question=topic, text=text, citations=citations))
+    return Turn(topic, TIMELINE, Answer(question=topic, text=text, citations=citations, notice=notice))
 
 
 def _numbered(comparison: Comparison) -> Comparison:
@@ -78,10 +78,12 @@ def compare_blocks(turn: Turn) -> list[str]:
     """The reply in the chat, as escaped Markdown blocks: a comparison, or a timeline's dated lines."""
     if turn.comparison is None:
         lines = [f"{md_text(c.published or UNDATED)} — “{md_text(c.quote)}” \\[{c.n}\\]" for c in turn.answer.citations]
-        return ["  \n".join(lines) if lines else "No passage of the corpus matches this topic."]
+        noted = [f"_{md_text(turn.answer.notice)}_"] if turn.answer.notice else []
+        return [*noted, "  \n".join(lines) if lines else "No passage of the corpus matches this topic."]
     comparison: Comparison = turn.comparison
-    blocks = [_article_block(a) for a in comparison.speaking]
-    if not blocks:
+    blocks = [f"_{md_text(comparison.notice)}_"] if comparison.notice else []
+    blocks += [_article_block(a) for a in comparison.speaking]
+    if not comparison.speaking:
         blocks.append("No article of the corpus addresses this.")
     if comparison.silent:
         blocks.append(f"_{NOT_ADDRESSING}:_ " + "; ".join(md_text(a.title or a.article_id) for a in comparison.silent))
@@ -152,6 +154,7 @@ def comparison_data(comparison: Comparison) -> dict:
 
     return {
         "topic": comparison.topic,
+        "notice": comparison.notice,
         "speaking": [article(a) for a in comparison.speaking],
         "silent": [article(a) for a in comparison.silent],
         "same_points": [
@@ -176,7 +179,8 @@ def comparison_from_data(data: dict) -> Comparison:
         for p in data["same_points"]
     ]
     speaking = [article(a) for a in data["speaking"]]
-    return Comparison(str(data["topic"]), speaking, [article(a) for a in data["silent"]], points)
+    notice = str(data.get("notice", ""))  # kept before notices were
+    return Comparison(str(data["topic"]), speaking, [article(a) for a in data["silent"]], points, notice)
 
 
 class CompareApi:
