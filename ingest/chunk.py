@@ -101,7 +101,7 @@ def paragraph_at(article_id: str, text: str, start: int, section: str, first: in
     headings = {h.strip() for h in section.split(SECTION_SEPARATOR)}
     counted = [
         b
-        for b in segment(text, 0, is_markdown(article_id))
+        for b in segment(text, 0, is_markdown(article_id), sentences=False)
         if b.kind == "paragraph"
         and b.start <= offset - start
         and text[b.start : b.end].strip().rstrip("#= \t") not in headings

@@ -30,15 +30,16 @@ class Block:
     level: int = 0  # heading level (1 = top); 0 for paragraphs
 
 
-def segment(content: str, start: int, markdown: bool) -> list[Block]:
-    """Headings and paragraphs of ``content[start:]``; each paragraph with its sentences."""
+def segment(content: str, start: int, markdown: bool, sentences: bool = True) -> list[Block]:
+    """Headings and paragraphs of ``content[start:]``; each paragraph with its sentences, unless
+    ``sentences`` is false (counting paragraphs needs none, and splitting is most of the cost)."""
     blocks: list[Block] = []
     para: list[tuple[int, int]] = []  # (start, end) of the current paragraph's lines
 
     def close() -> None:
         if para:
             a, z = para[0][0], para[-1][1]
-            blocks.append(Block("paragraph", a, z, tuple(split_sentences(content, a, z))))
+            blocks.append(Block("paragraph", a, z, tuple(split_sentences(content, a, z)) if sentences else ()))
             para.clear()
 
     for a, z in _lines(content, start):
