@@ -16,7 +16,7 @@ export TOKENIZERS_PARALLELISM := false
 install: $(STAMP)
 install-dev: $(DEV)
 
-# torch first, pinned to the CPU wheel: anything else pulls a multi-GB CUDA build.
+# torch first, pinned: these machines serve 2.13.0 as the CPU wheel; anything else pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -50,19 +50,5 @@ def main() -> int:
     return 0
 
 
-def __getattr__(name: str):
-    """``from app import FootnoteApp, launch`` keeps working for scripts, without loading Gradio
-    for every other use of this module."""
-    if name == "FootnoteApp":
-        from ui.app import FootnoteApp
-
-        return FootnoteApp
-    if name == "launch":
-        from ui.serve import launch
-
-        return launch
-    raise AttributeError(name)
-
-
 if __name__ == "__main__":
     sys.exit(main())

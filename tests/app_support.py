@@ -18,12 +18,13 @@ from pathlib import Path
 import gradio as gr
 import yaml
 
-from app import FootnoteApp, launch
 from footnote.settings import Settings
 from ingest.index import Index
 from ingest.library import Library
+from ui.app import FootnoteApp
 from ui.ask import AskTab
 from ui.render import ANSWER
+from ui.serve import launch
 from ui.updates import Updates
 
 ROOT = Path(__file__).resolve().parents[1]

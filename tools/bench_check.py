@@ -351,7 +351,7 @@ def scale_run(cases: list[Case], size: int) -> dict:
 
 
 def render(results: dict[str, tuple[list[Case], float]], scale: dict | None, args: str) -> str:
-    from assistant import check as rules
+    from assistant.check import verdict as rules
 
     everything = [c for cases, _ in results.values() for c in cases]
     today = dt.date.today().isoformat()

@@ -37,58 +37,26 @@ import threading
 import weakref
 from pathlib import Path
 
-from assistant.check.align import GAP_COST, Aligned, align
-from assistant.check.articles import ArticleText, article_text, articles_from_snapshot
+from assistant.check.articles import article_text
 from assistant.check.checker import QuoteChecker
 from assistant.check.index import CheckIndex
-from assistant.check.quote import MAX_QUOTE_CHARS, clean_quote
-from assistant.check.runs import MAX_CANDIDATES, MAX_POSTINGS, RUN, SHORT, RunIndex, Vocabulary, Words
-from assistant.check.types import Difference, Match, QuoteCheck, QuoteError, Verdict
-from assistant.check.verdict import (
-    CLOSEST,
-    MAX_GROUPS_PER_WORD,
-    MAX_MATCHES,
-    MIN_COVERAGE,
-    MIN_GROUPS_ALLOWED,
-    MIN_PRECISION,
-)
-from assistant.check.words import ELLIPSIS, Tokens, tokenize, word_key
+from assistant.check.quote import clean_quote
+from assistant.check.types import Match, QuoteCheck, QuoteError, Verdict
+from assistant.check.words import tokenize
 
+# What the rest of Footnote uses; the thresholds and building blocks stay in their modules.
 __all__ = [
-    "CLOSEST",
-    "ELLIPSIS",
-    "GAP_COST",
-    "MAX_CANDIDATES",
-    "MAX_GROUPS_PER_WORD",
-    "MAX_MATCHES",
-    "MAX_POSTINGS",
-    "MAX_QUOTE_CHARS",
-    "MIN_COVERAGE",
-    "MIN_GROUPS_ALLOWED",
-    "MIN_PRECISION",
-    "RUN",
-    "SHORT",
-    "Aligned",
-    "ArticleText",
     "CheckIndex",
-    "Difference",
     "Match",
     "QuoteCheck",
     "QuoteChecker",
     "QuoteError",
-    "RunIndex",
-    "Tokens",
     "Verdict",
-    "Vocabulary",
-    "Words",
-    "align",
     "article_text",
-    "articles_from_snapshot",
     "check_quote",
     "checker_for",
     "clean_quote",
     "tokenize",
-    "word_key",
 ]
 
 _checkers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
