@@ -84,7 +84,18 @@ def list_articles(
     from footnote.types import tag_key
 
     wanted = {tag_key(t) for t in tag or ()}
-    for info in _library().articles():
+    articles = _library().articles()
+    carried = {tag_key(t): t for info in reversed(articles) for t in info.tags}  # the first article's spelling
+    unknown = [t for t in tag or () if tag_key(t) not in carried]
+    # As `ask --tag`: when no article carries any tag asked for, that is an error, not an empty list.
+    if unknown and len({tag_key(t) for t in unknown}) == len(wanted):
+        known = sorted(carried.values(), key=str.casefold)
+        hint = f"; tags in the corpus: {', '.join(known)}" if known else "; no article has tags"
+        typer.echo(f"error: no articles with tag {' or '.join(map(repr, unknown))}{hint}", err=True)
+        raise typer.Exit(2)
+    for t in unknown:
+        typer.echo(f"warning: no articles with tag {t!r}", err=True)
+    for info in articles:
         if wanted and not wanted & {tag_key(t) for t in info.tags}:
             continue
         byline = ", ".join(x for x in (info.author, info.publisher, info.published) if x)

@@ -24,12 +24,22 @@ def split_front_matter(text: str, source: str) -> tuple[ArticleMeta, int]:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         problem = str(exc).splitlines()[0]
-        mark = getattr(exc, "problem_mark", None)  # where the parser gave up, counted in the file
+        mark = _error_line(exc)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise IngestError(source, f"malformed YAML front matter{where}: {problem}") from None
     if not isinstance(data, dict):
         raise IngestError(source, "front matter must be a mapping of fields (key: value)")
     return parse_meta(data, source), match.end()
+
+
+def _error_line(exc: yaml.YAMLError):
+    """Where to send the reader: an unclosed quote or bracket is reported where it opened (YAML's
+    context mark), not where the parser ran out of text lines later; anything else where the parser
+    gave up. Marks count lines of the front matter, which starts on the file's second line."""
+    context = getattr(exc, "context", None) or ""
+    if getattr(exc, "context_mark", None) is not None and ("scanning" in context or "flow" in context):
+        return exc.context_mark
+    return getattr(exc, "problem_mark", None)
 
 
 def parse_meta(data: dict, source: str) -> ArticleMeta:

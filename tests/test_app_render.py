@@ -47,3 +47,19 @@ def test_a_refusal_says_why_from_its_reason_not_its_text(reason):
     answer = Answer(question="q", text="Whatever the answerer wrote.", abstained=True, refusal_reason=reason)
 
     assert answer_blocks(Turn("q", ANSWER, answer)) == [md_text(reason.message)]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "note"),
+    [
+        ("2025-01-01", "2025-06-30", "Searched only published 2025-01-01 to 2025-06-30."),
+        ("2025-01-01", "", "Searched only published from 2025-01-01."),
+        ("", "2025-06-30", "Searched only published up to 2025-06-30."),
+    ],
+)
+def test_the_note_under_a_dated_search_says_the_range_in_words(date_from, date_to, note):
+    from assistant.retriever import Filters
+    from ui.filters import filters_note
+
+    assert filters_note(Filters(date_from=date_from, date_to=date_to)) == note

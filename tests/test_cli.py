@@ -44,13 +44,15 @@ def test_add_list_ask_remove(run, tmp_path):
 def test_sync_shows_progress_and_bad_files_fail_with_one_line_each(run):
     (run.corpus / "empty.md").write_text("", "utf-8")
     (run.corpus / "broken.md").write_text("---\nauthor: [x\n---\ntext\n", "utf-8")
+    (run.corpus / "unquoted.md").write_text('---\ntitle: "Unclosed\nauthor: A. Writer\ntags: [a]\n---\ntext\n', "utf-8")
     result = run("ingest", "sync")
     assert result.returncode == 1
     assert "Embedding passages" in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert sorted(errors) == [
-        "error: broken.md: malformed YAML front matter (line 3): while parsing a flow sequence",
+        "error: broken.md: malformed YAML front matter (line 2): while parsing a flow sequence",
         "error: empty.md: file is empty",
+        "error: unquoted.md: malformed YAML front matter (line 2): while scanning a quoted scalar",
     ]
 
 

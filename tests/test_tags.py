@@ -235,6 +235,12 @@ def test_tag_command_lines(run, tmp_path):
     assert [line.split("\t")[0] for line in listed] == ["hawks.md", LAMI_KIM]
     assert listed[0].endswith("\ttags: Korea, air defence")
     assert YOON in run("ingest", "list").stdout
+    nowhere = run("ingest", "list", "--tag", "nope")
+    assert nowhere.returncode == 2 and nowhere.stdout == ""
+    assert "error: no articles with tag 'nope'; tags in the corpus: air defence, Korea" in nowhere.stderr
+    some = run("ingest", "list", "--tag", "nope", "--tag", "Air Defence")
+    assert some.returncode == 0 and "warning: no articles with tag 'nope'" in some.stderr
+    assert [line.split("\t")[0] for line in some.stdout.splitlines()] == ["hawks.md"]
 
     asked = run("assistant", "ask", NATO_QUESTION, "--tag", "korea", "--json")
     assert asked.returncode == 0, asked.stderr

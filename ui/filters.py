@@ -125,8 +125,12 @@ def filters_note(filters: Filters | None) -> str:
         parts.append(f"articles tagged {_either(filters.tags, 'or')}")
     if filters.author:
         parts.append(f"author “{filters.author}”")
-    if filters.date_from or filters.date_to:
-        parts.append(f"published {filters.date_from or '…'} to {filters.date_to or '…'}")
+    if filters.date_from and filters.date_to:
+        parts.append(f"published {filters.date_from} to {filters.date_to}")
+    elif filters.date_from or filters.date_to:
+        parts.append(
+            f"published from {filters.date_from}" if filters.date_from else f"published up to {filters.date_to}"
+        )
     return "Searched only " + ", ".join(parts) + "."
 
 
