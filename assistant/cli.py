@@ -74,27 +74,15 @@ def _print_sources(answer) -> None:
 
 
 def _tag_filters(assistant, tags: list[str] | None):
-    """Filters for --tag. A tag no indexed article carries is named, never answered with silence:
-    a warning when another given tag matches, an error (exit 2) when none does."""
+    """Filters for --tag; a tag no indexed article carries is named (ingest.cli.name_unknown_tags)."""
     from assistant.retriever import Filters
-    from footnote.types import tag_key
+    from ingest.cli import name_unknown_tags
 
     if not tags:
         return None
     filters = Filters(tags=tuple(tags))
     articles = assistant.index.search_index.snapshot().article_meta
-    unknown = filters.unknown_tags(articles)
-    if unknown and len(unknown) == len(filters.tags):
-        carried: dict[str, str] = {}  # one spelling per tag, the first article's (as `ingest tags` names it)
-        for meta in articles.values():
-            for t in meta.get("tags", ()):
-                carried.setdefault(tag_key(t), t)
-        known = sorted(carried.values(), key=str.casefold)
-        hint = f"; tags in the corpus: {', '.join(known)}" if known else "; no article has tags"
-        typer.echo(f"error: no articles with tag {' or '.join(map(repr, unknown))}{hint}", err=True)
-        raise typer.Exit(2)
-    for t in unknown:
-        typer.echo(f"warning: no articles with tag {t!r}", err=True)
+    name_unknown_tags(tags, [meta.get("tags", ()) for meta in articles.values()])
     return filters
 
 

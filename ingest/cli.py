@@ -85,21 +85,32 @@ def list_articles(
 
     wanted = {tag_key(t) for t in tag or ()}
     articles = _library().articles()
-    carried = {tag_key(t): t for info in reversed(articles) for t in info.tags}  # the first article's spelling
-    unknown = [t for t in tag or () if tag_key(t) not in carried]
-    # As `ask --tag`: when no article carries any tag asked for, that is an error, not an empty list.
-    if unknown and len({tag_key(t) for t in unknown}) == len(wanted):
+    name_unknown_tags(tag or [], [info.tags for info in articles])
+    for info in articles:
+        if wanted and not wanted & {tag_key(t) for t in info.tags}:
+            continue
+        byline = ", ".join(x for x in (info.author, info.publisher, info.published) if x)
+        typer.echo(f"{info.id}\t{info.title}\t{byline}\t{info.passages} passages{_tag_column(info.tags)}")
+
+
+def name_unknown_tags(asked: list[str], tag_lists) -> None:
+    """A --tag no article carries is named, never answered with silence: a warning when another
+    tag asked for matches, an error (exit 2) listing the corpus's tags when none does. ``tag_lists``:
+    each article's tags, in order (a tag is spelled as its first article spells it, as `tags` does)."""
+    from footnote.types import tag_key
+
+    carried: dict[str, str] = {}
+    for tags in tag_lists:
+        for t in tags:
+            carried.setdefault(tag_key(t), t)
+    unknown = [t for t in asked if tag_key(t) not in carried]
+    if unknown and {tag_key(t) for t in unknown} == {tag_key(t) for t in asked}:
         known = sorted(carried.values(), key=str.casefold)
         hint = f"; tags in the corpus: {', '.join(known)}" if known else "; no article has tags"
         typer.echo(f"error: no articles with tag {' or '.join(map(repr, unknown))}{hint}", err=True)
         raise typer.Exit(2)
     for t in unknown:
         typer.echo(f"warning: no articles with tag {t!r}", err=True)
-    for info in articles:
-        if wanted and not wanted & {tag_key(t) for t in info.tags}:
-            continue
-        byline = ", ".join(x for x in (info.author, info.publisher, info.published) if x)
-        typer.echo(f"{info.id}\t{info.title}\t{byline}\t{info.passages} passages{_tag_column(info.tags)}")
 
 
 def _tag_column(tags) -> str:
