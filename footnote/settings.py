@@ -90,7 +90,11 @@ class Settings(BaseSettings):
     context_weight: float = Field(0.2, description="weight of a passage's better neighbour in its score")
 
     # --- answering (assistant/answer/; docs/answering.md has how each was chosen)
-    max_quotes: int = Field(default=4, description="most quotes in one extractive answer")
+    max_quotes: int = Field(
+        default=4,
+        description="most quotes in one extractive answer, besides an article's headline, which is quoted beside "
+        "them when it scores best of all",
+    )
     answer_candidates: int | None = Field(
         default=None,
         description="sentences the answer model reads per question (the first stage's best); empty means the "
