@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from footnote.types import Answer, Citation, RefusalReason
+from footnote.types import Answer, Citation, RefusalReason, Source
 from tests.app_support import HOSTILE_AUTHOR, HOSTILE_TITLE, IMG_PAYLOAD, LINK_PAYLOAD, SCRIPT_PAYLOAD
 from ui.render import ANSWER, QUOTES, Turn, answer_blocks, chat_messages, md_text, sources_html
 
@@ -63,3 +63,31 @@ def test_the_note_under_a_dated_search_says_the_range_in_words(date_from, date_t
     from ui.filters import filters_note
 
     assert filters_note(Filters(date_from=date_from, date_to=date_to)) == note
+
+
+@pytest.mark.unit
+def test_a_passage_card_shows_headings_as_words_not_markdown():
+    passage = "## A quiet strategy\nJapan holds stakes in mines. Prices fell.\n### What next\nMore # signs stay."
+    quote = "Japan holds stakes in mines."
+    start = passage.index(quote)
+    citation = Citation(
+        n=1,
+        article_id="japan.md",
+        title="Japan",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        passage_start=0,
+        passage_end=len(passage),
+        passage_text=passage,
+    )
+    closest = Source(
+        article_id="japan.md", title="Japan", passage_id="japan.md:0", text=passage, start=0, end=len(passage)
+    )
+    cited = sources_html(Turn("q", ANSWER, Answer(question="q", text=f"“{quote}” [1]", citations=[citation])))
+    refused = sources_html(Turn("q", ANSWER, Answer(question="q", text="-", abstained=True, sources=[closest])))
+
+    for panel in (cited, refused):
+        assert "A quiet strategy" in panel and "What next" in panel and "More # signs stay." in panel
+        assert "##" not in panel
+    assert f"<mark>{quote}</mark>" in cited

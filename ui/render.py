@@ -169,7 +169,8 @@ def _earlier_note(turn: Turn) -> str:
 
 def citation_card(c: Citation, is_selected: bool, is_open: bool) -> str:
     start, end = c.start - c.passage_start, c.end - c.passage_start
-    passage = f"{esc(c.passage_text[:start])}<mark>{esc(c.passage_text[start:end])}</mark>{esc(c.passage_text[end:])}"
+    text = c.passage_text
+    passage = f"{_unmarked(text[:start])}<mark>{esc(text[start:end])}</mark>{_unmarked(text[end:], mid_line=True)}"
     copy_text = f"“{c.quote}” — {c.attribution()}"
     classes = "fn-source fn-selected" if is_selected else "fn-source"
     return (
@@ -203,8 +204,20 @@ def _closest_card(s: Source) -> str:
         '<details class="fn-source fn-closest" open>'
         f'<summary><span class="fn-badge">not an answer</span> <span class="fn-title">{esc(s.title)}</span></summary>'
         f"{_facts(s)}"
-        f'<blockquote class="fn-passage">{esc(s.text)}</blockquote></details>'
+        f'<blockquote class="fn-passage">{_unmarked(s.text)}</blockquote></details>'
     )
+
+
+_HEADING_MARK = re.compile(r"(?m)^#{1,6}[ \t]+")
+_HEADING_MARK_AFTER_BREAK = re.compile(r"(?<=\n)#{1,6}[ \t]+")
+
+
+def _unmarked(text: str, mid_line: bool = False) -> str:
+    """Passage text for a card, escaped, without the ``#`` that marks a Markdown heading (the
+    reader renders headings; a card shows them as the words they are). ``mid_line``: the text
+    starts inside a line (after a quote), so its first characters are not a line's start."""
+    pattern = _HEADING_MARK_AFTER_BREAK if mid_line else _HEADING_MARK
+    return esc(pattern.sub("", text))
 
 
 def _facts(placed: Placed) -> str:
