@@ -11,22 +11,31 @@ from tests.app_support import HOSTILE_AUTHOR, HOSTILE_TITLE, IMG_PAYLOAD, LINK_P
 from ui.render import ANSWER, QUOTES, Turn, answer_blocks, chat_messages, md_text, sources_html
 
 
-def test_article_text_and_questions_are_shown_never_run():
-    quote = f"Fishermen say the herring {IMG_PAYLOAD} tastes of smoke."
-    passage = f"Intro {SCRIPT_PAYLOAD}. {quote} Prices at {LINK_PAYLOAD} daily."
+def cited_in(passage: str, quote: str, **fields) -> Citation:
+    """Citation [1] of ``quote``, found in ``passage`` (the passage opens its article)."""
     start = passage.index(quote)
-    citation = Citation(
+    return Citation(
         n=1,
-        article_id="quillmarsh.md",
-        title=HOSTILE_TITLE,
-        author=HOSTILE_AUTHOR,
-        url="javascript:window.__pwned=1",
         quote=quote,
         start=start,
         end=start + len(quote),
         passage_start=0,
         passage_end=len(passage),
         passage_text=passage,
+        **fields,
+    )
+
+
+def test_article_text_and_questions_are_shown_never_run():
+    quote = f"Fishermen say the herring {IMG_PAYLOAD} tastes of smoke."
+    passage = f"Intro {SCRIPT_PAYLOAD}. {quote} Prices at {LINK_PAYLOAD} daily."
+    citation = cited_in(
+        passage,
+        quote,
+        article_id="quillmarsh.md",
+        title=HOSTILE_TITLE,
+        author=HOSTILE_AUTHOR,
+        url="javascript:window.__pwned=1",
     )
     answer = Answer(question="q", text=f"“{quote}” [1]", citations=[citation])
     turn = Turn(f"Herring? {SCRIPT_PAYLOAD} {LINK_PAYLOAD}", QUOTES, answer)
@@ -69,18 +78,7 @@ def test_the_note_under_a_dated_search_says_the_range_in_words(date_from, date_t
 def test_a_passage_card_shows_headings_as_words_not_markdown():
     passage = "## A quiet strategy\nJapan holds stakes in mines. Prices fell.\n### What next\nMore # signs stay."
     quote = "Japan holds stakes in mines."
-    start = passage.index(quote)
-    citation = Citation(
-        n=1,
-        article_id="japan.md",
-        title="Japan",
-        quote=quote,
-        start=start,
-        end=start + len(quote),
-        passage_start=0,
-        passage_end=len(passage),
-        passage_text=passage,
-    )
+    citation = cited_in(passage, quote, article_id="japan.md", title="Japan")
     closest = Source(
         article_id="japan.md", title="Japan", passage_id="japan.md:0", text=passage, start=0, end=len(passage)
     )
